@@ -1,0 +1,87 @@
+#include "codec/event_encoder.h"
+
+#include <algorithm>
+#include <array>
+
+#include "codec/json_writer.h"
+
+namespace pyrolog {
+
+std::span<const std::pair<std::string_view, Encoding>> encoding_choices() {
+  static constexpr std::pair<std::string_view, Encoding> kChoices[] = {{"raw", Encoding::raw},
+                                                                       {"json", Encoding::json}};
+  return kChoices;
+}
+
+void EventEncoder::append_line(std::string& out, const Batch& batch, const Event& event) {
+  if (encoding_ == Encoding::raw) {
+    out.append(event.raw);
+  } else {
+    append_json(out, batch, event);
+  }
+  out += '\n';
+}
+
+namespace {
+// The dotted path's components shared by `a` and `b`, counted in components.
+std::size_t common_parents(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  for (;;) {
+    const auto da = a.find('.');
+    const auto db = b.find('.');
+    if (da == std::string_view::npos || db == std::string_view::npos) return n;
+    if (a.substr(0, da) != b.substr(0, db)) return n;
+    a.remove_prefix(da + 1);
+    b.remove_prefix(db + 1);
+    ++n;
+  }
+}
+std::size_t depth_of(std::string_view name) { return static_cast<std::size_t>(std::count(name.begin(), name.end(), '.')); }
+std::string_view component(std::string_view name, std::size_t index) {
+  for (std::size_t i = 0; i < index; ++i) name.remove_prefix(name.find('.') + 1);
+  return name.substr(0, name.find('.'));
+}
+}  // namespace
+
+void EventEncoder::append_json(std::string& out, const Batch& batch, const Event& event) {
+  out += "{\"timestamp\":\"";
+  append_rfc3339(out, event.timestamp);
+  out += "\",\"message\":";
+  append_json_string(out, event.raw);
+  auto fields = batch.fields(event);
+  sorted_.clear();
+  for (const Field& f : fields) {
+    if (f.name == "timestamp" || f.name == "message") continue;  // the envelope's own keys win
+    sorted_.push_back(&f);
+  }
+  // Sorting by name puts the members of each nested object together; stable keeps a repeated name's order.
+  std::stable_sort(sorted_.begin(), sorted_.end(), [](const Field* a, const Field* b) { return a->name < b->name; });
+  std::string_view previous;
+  std::size_t open = 0;     // nested objects open
+  bool need_comma = true;   // the envelope already has members
+  for (const Field* f : sorted_) {
+    const std::string_view name = f->name;
+    const std::size_t keep = previous.empty() ? 0 : std::min(open, common_parents(previous, name));
+    for (; open > keep; --open) {
+      out += '}';
+      need_comma = true;
+    }
+    const std::size_t depth = depth_of(name);
+    for (; open < depth; ++open) {
+      if (need_comma) out += ',';
+      append_json_string(out, component(name, open));
+      out += ":{";
+      need_comma = false;
+    }
+    if (need_comma) out += ',';
+    append_json_string(out, component(name, depth));
+    out += ':';
+    append_json_value(out, f->value);
+    need_comma = true;
+    previous = name;
+  }
+  for (; open > 0; --open) out += '}';
+  out += '}';
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,181 @@
+#include "codec/json_writer.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+namespace pyrolog {
+namespace {
+
+constexpr std::array<bool, 256> make_plain_table() {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['"'] = false;
+  t['\\'] = false;
+  return t;
+}
+constexpr auto kPlain = make_plain_table();
+
+// Length of the valid UTF-8 sequence at `p`, or 0 when it is not one.
+std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
+  const unsigned char c = p[0];
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1Fu;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0Fu;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07u;
+  } else {
+    return 0;
+  }
+  if (left < n) return 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3Fu);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n;
+}
+
+void append_digits(std::string& out, long long v, int width) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  for (int i = static_cast<int>(end - buf); i < width; ++i) out += '0';
+  out.append(buf, end);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t run = i;
+    while (run < n && kPlain[p[run]]) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i >= n) break;
+    const unsigned char c = p[i];
+    if (c >= 0x80) {
+      const std::size_t len = utf8_sequence(p + i, n - i);
+      if (len == 0) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        out.append(s.data() + i, len);
+        i += len;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void append_rfc3339(std::string& out, TimestampNs ns) {
+  long long secs = ns / 1'000'000'000;
+  long long frac = ns % 1'000'000'000;
+  if (frac < 0) {
+    frac += 1'000'000'000;
+    --secs;
+  }
+  long long days = secs / 86400;
+  long long rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+  days += 719468;
+  const long long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long long doe = days - era * 146097;
+  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long year = yoe + era * 400;
+  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long long mp = (5 * doy + 2) / 153;
+  const long long day = doy - (153 * mp + 2) / 5 + 1;
+  const long long month = mp < 10 ? mp + 3 : mp - 9;
+  if (month <= 2) ++year;
+  append_digits(out, year, 4);
+  out += '-';
+  append_digits(out, month, 2);
+  out += '-';
+  append_digits(out, day, 2);
+  out += 'T';
+  append_digits(out, rem / 3600, 2);
+  out += ':';
+  append_digits(out, rem / 60 % 60, 2);
+  out += ':';
+  append_digits(out, rem % 60, 2);
+  out += '.';
+  append_digits(out, frac, 9);
+  out += 'Z';
+}
+
+void append_json_value(std::string& out, const Value& v) {
+  char buf[32];
+  switch (v.type()) {
+    case ValueType::null:
+      out += "null";
+      return;
+    case ValueType::string:
+      append_json_string(out, v.as_string());
+      return;
+    case ValueType::integer: {
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_integer());
+      out.append(buf, end);
+      return;
+    }
+    case ValueType::floating: {
+      if (!std::isfinite(v.as_floating())) {
+        out += "null";
+        return;
+      }
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_floating());
+      out.append(buf, end);
+      return;
+    }
+    case ValueType::boolean:
+      out += v.as_boolean() ? "true" : "false";
+      return;
+    case ValueType::timestamp:
+      out += '"';
+      append_rfc3339(out, v.as_timestamp());
+      out += '"';
+      return;
+  }
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,368 @@
+#include "config/agent_config.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <cstring>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "base/suggest.h"
+#include "plugin/plugin_registry.h"
+
+namespace pyrolog {
+
+using config::Diagnostics;
+using config::ParseContext;
+
+const config::OptionTable<GlobalOptions>& GlobalOptions::options() {
+  static const auto table = [] {
+    config::OptionTable<GlobalOptions> t;
+    t.add("data_dir", &GlobalOptions::data_dir,
+          "Directory for the agent's state: source positions, channels. Relative paths are relative to the "
+          "working directory.");
+    t.add("log_level", &GlobalOptions::log_level, "Least severe level logged: debug, info, warning or error.");
+    t.add("threads", &GlobalOptions::threads,
+          "Worker threads that run sources, transforms and sinks; 0 means one per CPU core.")
+        .range(0, 256);
+    t.check([](const GlobalOptions& g) -> std::optional<std::string> {
+      log::Level level{};
+      if (!log::parse_level(g.log_level, level)) {
+        return fmt::format("log_level: expected one of debug, info, warning, error; got '{}'", g.log_level);
+      }
+      if (g.data_dir.empty()) return "data_dir must not be empty";
+      return std::nullopt;
+    });
+    return t;
+  }();
+  return table;
+}
+
+const ComponentConfig* AgentConfig::find(const std::string& name) const {
+  for (const auto& c : components) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, ComponentKind>, 3> kSections{{
+    {"sources", ComponentKind::source},
+    {"transforms", ComponentKind::transform},
+    {"sinks", ComponentKind::sink},
+}};
+
+bool valid_component_name(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+struct InputRef {
+  std::string text;
+  config::Location where;
+};
+
+class Loader {
+ public:
+  Loader(const std::string& file, const config::EnvLookup& env, Diagnostics& diagnostics) {
+    ctx_.file = file;
+    ctx_.env = env;
+    ctx_.diagnostics = &diagnostics;
+  }
+
+  std::optional<AgentConfig> load(const YAML::Node& root) {
+    AgentConfig out;
+    out.file = ctx_.file;
+    if (root.IsNull() || !root.IsDefined()) {
+      error_at_document("the configuration is empty; it needs at least 'sources' and 'sinks'");
+      return std::nullopt;
+    }
+    if (!root.IsMap()) {
+      ctx_.error(root, "", fmt::format("expected a map at the top level, got {}", config::describe_node_shape(root)));
+      return std::nullopt;
+    }
+    std::vector<std::string> sections;
+    for (const auto& s : kSections) sections.emplace_back(s.first);
+    GlobalOptions::options().parse(root, out.global, ctx_, "", sections);
+
+    for (const auto& [section, kind] : kSections) {
+      const YAML::Node node = root[std::string(section)];
+      if (!node.IsDefined() || node.IsNull()) continue;
+      if (!node.IsMap()) {
+        ctx_.error(node, std::string(section),
+                   fmt::format("expected a map of {} by name, got {}", section, config::describe_node_shape(node)));
+        continue;
+      }
+      for (auto it = node.begin(); it != node.end(); ++it) load_component(it->first, it->second, kind, out);
+    }
+    check_topology(root, out);
+    if (!ctx_.diagnostics->empty()) return std::nullopt;
+    build_each(out);
+    if (!ctx_.diagnostics->empty()) return std::nullopt;
+    return out;
+  }
+
+ private:
+  void error_at_document(std::string message) { ctx_.diagnostics->error({ctx_.file, 0, 0}, "", std::move(message)); }
+
+  void load_component(const YAML::Node& key, const YAML::Node& body, ComponentKind kind, AgentConfig& out) {
+    const std::string section = fmt::format("{}s", kind_name(kind));
+    const std::string name = key.Scalar();
+    const std::string path = section + "." + name;
+    if (!valid_component_name(name)) {
+      ctx_.error(key, path,
+                 "a component name is 1 to 128 letters, digits, '_' or '-' ('.' is kept for a transform's "
+                 "named outputs)");
+      return;
+    }
+    if (auto it = names_.find(name); it != names_.end()) {
+      ctx_.error(key, path,
+                 fmt::format("the name '{}' is already used by the {} at line {}", name, kind_name(it->second.kind),
+                             it->second.where.line));
+      return;
+    }
+    names_.emplace(name, Seen{kind, ctx_.location(key)});
+
+    if (!body.IsMap()) {
+      ctx_.error(body.IsDefined() && !body.IsNull() ? body : key, path,
+                 fmt::format("expected a map with 'type' and the {}'s options, got {}", kind_name(kind),
+                             config::describe_node_shape(body)));
+      return;
+    }
+    ComponentConfig c;
+    c.name = name;
+    c.kind = kind;
+    c.where = ctx_.location(key);
+
+    const YAML::Node type_node = body["type"];
+    const auto known = PluginRegistry::instance().types(kind);
+    if (!type_node.IsDefined()) {
+      ctx_.error(key, path, fmt::format("missing 'type'; a {} is one of: {}", kind_name(kind), fmt::join(known, ", ")));
+      return;
+    }
+    auto type = ctx_.scalar(type_node, path + ".type", "a type name");
+    if (!type) return;
+    c.type = *type;
+    c.plugin = PluginRegistry::instance().find(kind, c.type);
+    if (c.plugin == nullptr) {
+      std::string message = fmt::format("unknown {} type '{}'", kind_name(kind), c.type);
+      if (auto best = closest_match(c.type, known)) message += fmt::format("; did you mean '{}'?", *best);
+      message += fmt::format(" (known: {})", fmt::join(known, ", "));
+      ctx_.error(type_node, path + ".type", message);
+      return;
+    }
+
+    std::vector<std::string> handled{"type"};
+    const YAML::Node inputs = body["inputs"];
+    if (kind == ComponentKind::source) {
+      if (inputs.IsDefined()) {
+        ctx_.error(inputs, path + ".inputs", "a source takes no 'inputs'; it reads from the outside world");
+      }
+      handled.emplace_back("inputs");
+    } else {
+      handled.emplace_back("inputs");
+      load_inputs(key, inputs, path, c);
+    }
+    if (kind == ComponentKind::sink) {
+      handled.emplace_back("channel");
+      const YAML::Node channel = body["channel"];
+      if (channel.IsDefined()) ChannelConfig::options().parse(channel, c.channel, ctx_, path + ".channel");
+    }
+    c.options = c.plugin->parse(body, ctx_, path, handled);
+    out.components.push_back(std::move(c));
+  }
+
+  void load_inputs(const YAML::Node& key, const YAML::Node& inputs, const std::string& path, ComponentConfig& c) {
+    auto& refs = input_refs_[c.name];
+    if (!inputs.IsDefined() || inputs.IsNull() || (inputs.IsSequence() && inputs.size() == 0)) {
+      ctx_.error(inputs.IsDefined() ? inputs : key, path,
+                 fmt::format("a {} needs 'inputs': the sources or transforms it reads from", kind_name(c.kind)));
+      return;
+    }
+    auto add = [&](const YAML::Node& item) {
+      if (auto text = ctx_.scalar(item, path + ".inputs", "a component name")) {
+        c.inputs.push_back(*text);
+        refs.push_back(InputRef{*text, ctx_.location(item)});
+      }
+    };
+    if (inputs.IsSequence()) {
+      for (const auto& item : inputs) add(item);
+    } else {
+      add(inputs);
+    }
+  }
+
+  void check_topology(const YAML::Node& root, AgentConfig& out) {
+    std::map<std::string, const ComponentConfig*> by_name;
+    for (const auto& c : out.components) by_name[c.name] = &c;
+    std::vector<std::string> readable;  // names an input may use
+    for (const auto& [name, seen] : names_) {
+      if (seen.kind != ComponentKind::sink) readable.push_back(name);
+    }
+
+    std::set<std::string> read_by_someone;
+    bool unresolved = false;
+    for (const auto& c : out.components) {
+      for (const auto& ref : input_refs_[c.name]) {
+        const std::string path = fmt::format("{}s.{}.inputs", kind_name(c.kind), c.name);
+        std::string base = ref.text;
+        std::string output;
+        if (auto dot = ref.text.find('.'); dot != std::string::npos) {
+          base = ref.text.substr(0, dot);
+          output = ref.text.substr(dot + 1);
+        }
+        auto seen = names_.find(base);
+        if (seen == names_.end()) {
+          std::string message = fmt::format("'{}' names no source or transform", ref.text);
+          if (auto best = closest_match(ref.text, readable)) message += fmt::format("; did you mean '{}'?", *best);
+          ctx_.diagnostics->error(ref.where, path, message);
+          unresolved = true;
+          continue;
+        }
+        if (seen->second.kind == ComponentKind::sink) {
+          ctx_.diagnostics->error(ref.where, path,
+                                  fmt::format("'{}' is a sink; inputs name sources and transforms", ref.text));
+          continue;
+        }
+        if (base == c.name) {
+          ctx_.diagnostics->error(ref.where, path, fmt::format("'{}' reads from itself", c.name));
+          continue;
+        }
+        if (!output.empty()) {
+          auto target = by_name.find(base);
+          if (target != by_name.end() && !has_output(*target->second, output)) {
+            ctx_.diagnostics->error(ref.where, path, fmt::format("'{}' has no output named '{}'", base, output));
+            continue;
+          }
+        }
+        read_by_someone.insert(base);
+      }
+    }
+
+    // Every source and transform must feed something: otherwise its events would go nowhere, silently.
+    for (const auto& c : out.components) {
+      if (unresolved) break;  // a misspelt input already explains it
+      if (c.kind != ComponentKind::sink && !read_by_someone.contains(c.name)) {
+        ctx_.diagnostics->error(c.where, fmt::format("{}s.{}", kind_name(c.kind), c.name),
+                                fmt::format("no transform or sink reads from '{}': its events would go nowhere",
+                                            c.name));
+      }
+    }
+
+    check_cycles(out);
+
+    const bool any_source = std::any_of(names_.begin(), names_.end(),
+                                        [](const auto& n) { return n.second.kind == ComponentKind::source; });
+    const bool any_sink = std::any_of(names_.begin(), names_.end(),
+                                      [](const auto& n) { return n.second.kind == ComponentKind::sink; });
+    if (!any_source) ctx_.error(root, "", "the configuration has no sources");
+    if (!any_sink) ctx_.error(root, "", "the configuration has no sinks");
+  }
+
+  bool has_output(const ComponentConfig& c, const std::string& output) const {
+    if (c.kind != ComponentKind::transform || !c.plugin->outputs || c.options == nullptr) return false;
+    const auto outputs = c.plugin->outputs(c.options.get());
+    return std::find(outputs.begin(), outputs.end(), output) != outputs.end();
+  }
+
+  void check_cycles(const AgentConfig& out) {
+    // Depth-first search over transforms; a back edge is a cycle, reported once with its path.
+    std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
+    std::vector<std::string> stack;
+    std::set<std::string> reported;
+    std::function<void(const ComponentConfig&)> visit = [&](const ComponentConfig& c) {
+      state[c.name] = 1;
+      stack.push_back(c.name);
+      for (const auto& input : c.inputs) {
+        const std::string base = input.substr(0, input.find('.'));
+        const ComponentConfig* next = out.find(base);
+        if (next == nullptr || next->kind != ComponentKind::transform || base == c.name) continue;
+        if (state[base] == 1) {
+          auto from = std::find(stack.begin(), stack.end(), base);
+          std::vector<std::string> cycle(from, stack.end());
+          cycle.push_back(base);
+          std::set<std::string> members(cycle.begin(), cycle.end());
+          std::string key = fmt::format("{}", fmt::join(members, ","));
+          if (reported.insert(key).second) {
+            ctx_.diagnostics->error(c.where, fmt::format("transforms.{}.inputs", c.name),
+                                    fmt::format("transforms form a cycle: {}", fmt::join(cycle, " <- ")));
+          }
+        } else if (state[base] == 0) {
+          visit(*next);
+        }
+      }
+      stack.pop_back();
+      state[c.name] = 2;
+    };
+    for (const auto& c : out.components) {
+      if (c.kind == ComponentKind::transform && state[c.name] == 0) visit(c);
+    }
+  }
+
+  void build_each(const AgentConfig& out) {
+    for (const auto& c : out.components) {
+      const std::string path = fmt::format("{}s.{}", kind_name(c.kind), c.name);
+      try {
+        switch (c.kind) {
+          case ComponentKind::source:
+            c.plugin->make_source(c.options.get());
+            break;
+          case ComponentKind::transform:
+            c.plugin->make_transform(c.options.get());
+            break;
+          case ComponentKind::sink:
+            c.plugin->make_sink(c.options.get());
+            break;
+        }
+      } catch (const ComponentConfigError& e) {
+        ctx_.diagnostics->error(c.where, path, e.what());
+      }
+    }
+  }
+
+  struct Seen {
+    ComponentKind kind;
+    config::Location where;
+  };
+  ParseContext ctx_;
+  std::map<std::string, Seen> names_;
+  std::map<std::string, std::vector<InputRef>> input_refs_;
+};
+
+}  // namespace
+
+ConfigLoadResult load_config_text(const std::string& text, const std::string& file_name,
+                                  const config::EnvLookup& env) {
+  ConfigLoadResult result;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    result.diagnostics.error({file_name, e.mark.line + 1, e.mark.column + 1}, "",
+                             fmt::format("invalid YAML: {}", e.msg));
+    return result;
+  }
+  Loader loader(file_name, env, result.diagnostics);
+  result.config = loader.load(root);
+  return result;
+}
+
+ConfigLoadResult load_config_file(const std::string& path, const config::EnvLookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ConfigLoadResult result;
+    result.diagnostics.error({path, 0, 0}, "", fmt::format("cannot read the file: {}", std::strerror(errno)));
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_config_text(text.str(), path, env);
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace pyrolog {
+
+// Bump allocator for the bytes of a batch: lines, field values, names copied from data.
+// Pointers stay valid until the arena is destroyed; nothing is freed one at a time.
+class Arena {
+ public:
+  static constexpr std::size_t kDefaultBlock = 64 * 1024;
+
+  explicit Arena(std::size_t block_size = kDefaultBlock) : block_size_(block_size) {}
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  char* allocate(std::size_t n);
+  std::string_view copy(std::string_view bytes);
+  // Adopts a buffer whose bytes must stay where they are (a frame read from the channel).
+  void adopt(std::unique_ptr<char[]> buffer, std::size_t size);
+
+  // Bytes handed out, for accounting against channel limits.
+  std::size_t used() const { return used_; }
+
+ private:
+  struct Block {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+  };
+  std::vector<Block> blocks_;
+  char* cursor_ = nullptr;
+  std::size_t remaining_ = 0;
+  std::size_t used_ = 0;
+  std::size_t block_size_;
+};
+
+}  // namespace pyrolog

@@ -1,0 +1,23 @@
+#include "framing/line_splitter.h"
+
+namespace pyrolog {
+
+void LineSplitter::add_partial(std::string_view bytes, Batch&, bool& emit_truncated) {
+  if (discarding_) return;
+  if (partial_.size() + bytes.size() <= max_) {
+    partial_.append(bytes);
+    return;
+  }
+  // The line is over the limit: keep what fits, then discard until its newline.
+  discarding_ = true;
+  if (mode_ == OverlongLine::truncate) {
+    partial_.append(bytes.substr(0, max_ - partial_.size()));
+    ++stats_.truncated;
+    emit_truncated = true;
+  } else {
+    partial_.clear();
+    ++stats_.dropped;
+  }
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,105 @@
+#include "runtime/memory_channel.h"
+
+namespace pyrolog {
+
+MemoryChannel::MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics, std::string sink_name)
+    : max_bytes_(config.max_bytes.bytes),
+      when_full_(config.when_full),
+      metrics_(sink_metrics),
+      sink_name_(std::move(sink_name)),
+      bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")) {}
+
+Awaitable<void> MemoryChannel::push(Batch batch) {
+  const std::size_t size = batch.byte_size();
+  const std::size_t events = batch.size();
+  auto has_room = [&] { return closed_ || bytes_ == 0 || bytes_ + size <= max_bytes_; };
+  {
+    std::unique_lock lock(mutex_);
+    if (!has_room() && when_full_ == WhenFull::drop_newest) {
+      lock.unlock();
+      metrics_.dropped("channel_full").add(events);
+      std::uint64_t suppressed = 0;
+      if (full_log_.allow(suppressed)) {
+        log::warn(sink_name_, "channel full ({} bytes): dropped a batch of {} events ({} more batches since last said)",
+                  max_bytes_, events, suppressed);
+      }
+      co_return;
+    }
+  }
+  co_await space_waiters_.wait(mutex_, has_room);
+  std::unique_lock lock(mutex_);
+  if (closed_) {
+    if (auto ack = batch.take_ack()) ack->fail();
+    co_return;
+  }
+  Item item;
+  item.ack = batch.take_ack();
+  item.bytes = size;
+  item.sequence = next_sequence_++;
+  item.batch = std::make_shared<const Batch>(std::move(batch));
+  bytes_ += size;
+  events_ += events;
+  bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
+  queue_.push_back(std::move(item));
+  metrics_.received_events.add(events);
+  data_waiters_.notify_all();
+}
+
+Awaitable<std::optional<Delivery>> MemoryChannel::pop() {
+  co_await data_waiters_.wait(mutex_, [&] { return closed_ || !queue_.empty(); });
+  std::unique_lock lock(mutex_);
+  if (queue_.empty()) co_return std::nullopt;  // closed and drained
+  Item item = std::move(queue_.front());
+  queue_.pop_front();
+  Delivery d;
+  d.sequence = item.sequence;
+  d.token = std::make_shared<InFlight>(InFlight{std::move(item.ack), item.bytes, item.batch->size()});
+  d.batch = std::move(item.batch);
+  co_return d;
+}
+
+void MemoryChannel::ack(Delivery delivery) {
+  auto* in_flight = static_cast<InFlight*>(delivery.token.get());
+  std::lock_guard lock(mutex_);
+  bytes_ -= in_flight->bytes;
+  events_ -= in_flight->events;
+  bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
+  space_waiters_.notify_all();
+  // The finalizer is released as `delivery` goes out of scope, after the lock.
+}
+
+void MemoryChannel::close() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  space_waiters_.notify_all();
+  data_waiters_.notify_all();
+}
+
+std::size_t MemoryChannel::abandon() {
+  std::deque<Item> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    dropped.swap(queue_);
+    space_waiters_.notify_all();
+    data_waiters_.notify_all();
+  }
+  std::size_t events = 0;
+  for (auto& item : dropped) {
+    events += item.batch->size();
+    if (item.ack) item.ack->fail();
+  }
+  return events;
+}
+
+std::uint64_t MemoryChannel::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+std::uint64_t MemoryChannel::pending_events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+
+#include "config/channel_config.h"
+#include "log/log.h"
+#include "metrics/metrics.h"
+#include "plugin/sink.h"
+#include "runtime/wait_queue.h"
+
+namespace pyrolog {
+
+// The bounded queue in front of one sink, in memory. A batch counts against `max_bytes` from the moment it is
+// pushed until the sink acknowledges it, so a sink that takes batches but never delivers them still fills it.
+// The batch's finalizer is released at the sink's acknowledgement: only then may the source move its position.
+class MemoryChannel {
+ public:
+  MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics, std::string sink_name);
+
+  // Takes the batch; with `block`, waits while the channel is full. After `close`, the batch is refused and
+  // its finalizer fails, so its source keeps its position.
+  Awaitable<void> push(Batch batch);
+  // The next batch, or nullopt once closed and drained.
+  Awaitable<std::optional<Delivery>> pop();
+  void ack(Delivery delivery);
+
+  // No more pushes; `pop` drains what is queued.
+  void close();
+  // Drops what is queued or in flight, failing their finalizers (shutdown deadline passed).
+  std::size_t abandon();
+
+  std::uint64_t bytes() const;
+  std::uint64_t max_bytes() const { return max_bytes_; }
+  std::uint64_t pending_events() const;
+
+ private:
+  struct Item {
+    std::shared_ptr<const Batch> batch;
+    std::shared_ptr<AckGroup> ack;
+    std::size_t bytes = 0;
+    std::uint64_t sequence = 0;
+  };
+  struct InFlight {
+    std::shared_ptr<AckGroup> ack;
+    std::size_t bytes = 0;
+    std::size_t events = 0;
+  };
+
+  const std::uint64_t max_bytes_;
+  const WhenFull when_full_;
+  ComponentMetrics& metrics_;
+  std::string sink_name_;
+  Gauge& bytes_gauge_;
+  log::RateLimit full_log_;
+
+  mutable std::mutex mutex_;
+  std::deque<Item> queue_;
+  std::uint64_t bytes_ = 0;
+  std::uint64_t events_ = 0;
+  std::uint64_t next_sequence_ = 0;
+  bool closed_ = false;
+  WaitQueue space_waiters_;
+  WaitQueue data_waiters_;
+};
+
+}  // namespace pyrolog

@@ -1,0 +1,302 @@
+#include "runtime/pipeline.h"
+
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "log/log.h"
+#include "plugin/plugin_registry.h"
+
+namespace pyrolog {
+
+namespace {
+
+class ContextBase {
+ public:
+  ContextBase(const ComponentConfig& config, ComponentMetrics& metrics, asio::io_context& io,
+              std::filesystem::path data_dir)
+      : config_(config), metrics_(metrics), io_(io), strand_(asio::make_strand(io)), data_dir_(std::move(data_dir)) {}
+
+  const std::string& name_impl() const { return config_.name; }
+  std::filesystem::path state_dir_impl() {
+    auto dir = data_dir_ / fmt::format("{}s", kind_name(config_.kind)) / config_.name;
+    std::filesystem::create_directories(dir);
+    return dir;
+  }
+
+  const ComponentConfig& config_;
+  ComponentMetrics& metrics_;
+  asio::io_context& io_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  std::filesystem::path data_dir_;
+};
+
+}  // namespace
+
+class Pipeline::SourceContextImpl final : public SourceContext, private ContextBase {
+ public:
+  SourceContextImpl(Pipeline& pipeline, Node& node, asio::io_context& io, std::filesystem::path data_dir)
+      : ContextBase(*node.config, *node.metrics, io, std::move(data_dir)), pipeline_(pipeline), node_(node) {}
+
+  const std::string& name() const override { return name_impl(); }
+  ComponentMetrics& metrics() override { return metrics_; }
+  std::filesystem::path state_dir() override { return state_dir_impl(); }
+  Executor executor() override { return strand_; }
+  asio::io_context& io_context() override { return io_; }
+  Awaitable<void> submit(Batch batch) override { return pipeline_.submit(node_, std::move(batch)); }
+
+ private:
+  Pipeline& pipeline_;
+  Node& node_;
+};
+
+class Pipeline::SinkContextImpl final : public SinkContext, private ContextBase {
+ public:
+  SinkContextImpl(Node& node, asio::io_context& io, std::filesystem::path data_dir)
+      : ContextBase(*node.config, *node.metrics, io, std::move(data_dir)), channel_(*node.channel) {}
+
+  const std::string& name() const override { return name_impl(); }
+  ComponentMetrics& metrics() override { return metrics_; }
+  std::filesystem::path state_dir() override { return state_dir_impl(); }
+  Executor executor() override { return strand_; }
+  asio::io_context& io_context() override { return io_; }
+  Awaitable<std::optional<Delivery>> next() override { return channel_.pop(); }
+  void ack(Delivery delivery) override { channel_.ack(std::move(delivery)); }
+
+ private:
+  MemoryChannel& channel_;
+};
+
+// What a batch turns into on its way through the transforms: a batch for each sink channel it reaches.
+class Pipeline::Outbox {
+ public:
+  std::vector<std::pair<Node*, Batch>> items;
+};
+
+namespace {
+class Emitter final : public TransformOutputs {
+ public:
+  using RouteFn = std::function<void(std::size_t, Batch)>;
+  explicit Emitter(RouteFn route) : route_(std::move(route)) {}
+  void emit(Batch batch, std::size_t output) override { route_(output, std::move(batch)); }
+
+ private:
+  RouteFn route_;
+};
+}  // namespace
+
+Pipeline::Pipeline(const AgentConfig& config, asio::io_context& io, MetricsRegistry& metrics)
+    : config_(config), io_(io), metrics_(metrics) {
+  build();
+}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::build() {
+  std::map<std::string, Node*> by_name;
+  const std::filesystem::path data_dir = config_.global.data_dir;
+  for (const auto& c : config_.components) {
+    auto node = std::make_unique<Node>();
+    node->config = &c;
+    node->metrics = std::make_unique<ComponentMetrics>(metrics_, c.name, std::string(kind_name(c.kind)), c.type);
+    try {
+      switch (c.kind) {
+        case ComponentKind::source:
+          node->source = c.plugin->make_source(c.options.get());
+          node->context = std::make_unique<SourceContextImpl>(*this, *node, io_, data_dir);
+          break;
+        case ComponentKind::transform:
+          node->transform = c.plugin->make_transform(c.options.get());
+          break;
+        case ComponentKind::sink:
+          node->sink = c.plugin->make_sink(c.options.get());
+          node->channel = std::make_unique<MemoryChannel>(c.channel, *node->metrics, c.name);
+          node->context = std::make_unique<SinkContextImpl>(*node, io_, data_dir);
+          break;
+      }
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{} '{}': {}", kind_name(c.kind), c.name, e.what()));
+    }
+    node->output_names.emplace_back();
+    if (c.kind == ComponentKind::transform && c.plugin->outputs) {
+      for (auto& name : c.plugin->outputs(c.options.get())) node->output_names.push_back(std::move(name));
+    }
+    node->outputs.resize(node->output_names.size());
+    by_name[c.name] = node.get();
+    nodes_.push_back(std::move(node));
+  }
+  for (auto& node : nodes_) {
+    for (const auto& input : node->config->inputs) {
+      const auto dot = input.find('.');
+      Node* from = by_name.at(input.substr(0, dot));
+      std::size_t output = 0;
+      if (dot != std::string::npos) {
+        const std::string name = input.substr(dot + 1);
+        for (std::size_t i = 1; i < from->output_names.size(); ++i) {
+          if (from->output_names[i] == name) output = i;
+        }
+      }
+      from->outputs[output].push_back(Target{node.get()});
+    }
+  }
+}
+
+void Pipeline::open() {
+  for (auto kind : {ComponentKind::sink, ComponentKind::source}) {
+    for (auto& node : nodes_) {
+      if (node->config->kind != kind) continue;
+      try {
+        if (node->sink) node->sink->open(static_cast<SinkContext&>(*node->context));
+        if (node->source) node->source->open(static_cast<SourceContext&>(*node->context));
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("{} '{}': {}", kind_name(kind), node->config->name, e.what()));
+      }
+    }
+  }
+}
+
+void Pipeline::start() {
+  std::lock_guard lock(mutex_);
+  started_ = true;
+  for (auto& node : nodes_) {
+    Node* n = node.get();
+    if (n->sink) {
+      ++running_sinks_;
+      auto& ctx = static_cast<SinkContext&>(*n->context);
+      asio::co_spawn(ctx.executor(), n->sink->run(ctx), [this, n](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            n->metrics->errors.add();
+            log::error(n->config->name, "sink stopped on an error: {}", ex.what());
+          }
+        }
+        std::lock_guard l(mutex_);
+        --running_sinks_;
+        finished_waiters_.notify_all();
+      });
+    }
+  }
+  for (auto& node : nodes_) {
+    Node* n = node.get();
+    if (n->source) {
+      ++running_sources_;
+      auto& ctx = static_cast<SourceContext&>(*n->context);
+      asio::co_spawn(ctx.executor(), n->source->run(ctx), [this, n](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            n->metrics->errors.add();
+            log::error(n->config->name, "source stopped on an error: {}", ex.what());
+          }
+        }
+        std::lock_guard l(mutex_);
+        --running_sources_;
+        finished_waiters_.notify_all();
+      });
+    }
+  }
+}
+
+void Pipeline::route(Node& from, std::size_t output, Batch batch, Outbox& outbox) {
+  const auto& targets = from.outputs[output];
+  if (targets.empty()) {
+    from.metrics->dropped("unrouted").add(batch.size());
+    return;
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    Node& to = *targets[i].node;
+    Batch b = (i + 1 == targets.size()) ? std::move(batch) : batch.clone();
+    if (to.sink) {
+      outbox.items.emplace_back(&to, std::move(b));
+      continue;
+    }
+    to.metrics->received_events.add(b.size());
+    Emitter emitter([&](std::size_t out, Batch produced) {
+      to.metrics->sent_events.add(produced.size());
+      route(to, out, std::move(produced), outbox);
+    });
+    to.transform->process(std::move(b), emitter);
+  }
+}
+
+Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
+  Outbox outbox;
+  try {
+    route(source, 0, std::move(batch), outbox);
+  } catch (const std::exception& e) {
+    // A transform threw: a bug, not bad input (transforms tag bad input). Keep the agent up; the batch's
+    // finalizer fails, so the source does not move past it.
+    source.metrics->errors.add();
+    log::error(source.config->name, "a transform failed on a batch: {}", e.what());
+    for (auto& [node, b] : outbox.items) {
+      if (auto ack = b.ack()) ack->fail();
+    }
+    co_return;
+  }
+  for (auto& [node, b] : outbox.items) co_await node->channel->push(std::move(b));
+}
+
+Awaitable<bool> Pipeline::stop(std::chrono::milliseconds deadline) {
+  for (auto& node : nodes_) {
+    if (node->source) node->source->stop();
+  }
+  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
+  auto timed_out = std::make_shared<std::atomic<bool>>(false);
+  timer.async_wait([this, timed_out](boost::system::error_code ec) {
+    if (ec) return;
+    timed_out->store(true);
+    std::size_t lost = 0;
+    for (auto& node : nodes_) {
+      if (node->channel) lost += node->channel->abandon();
+    }
+    log::error("pipeline", "shutdown deadline passed: {} queued events not delivered (their sources keep their "
+               "positions and will read them again)", lost);
+    std::lock_guard l(mutex_);
+    finished_waiters_.notify_all();
+  });
+  co_await finished_waiters_.wait(mutex_, [&] { return running_sources_ == 0 || timed_out->load(); });
+  for (auto& node : nodes_) {
+    if (node->channel) node->channel->close();
+  }
+  co_await finished_waiters_.wait(mutex_, [&] { return running_sinks_ == 0 || timed_out->load(); });
+  timer.cancel();
+  co_return !timed_out->load();
+}
+
+std::uint64_t Pipeline::events_in() const {
+  std::uint64_t n = 0;
+  for (const auto& node : nodes_) {
+    if (node->source) n += node->metrics->received_events.value();
+  }
+  return n;
+}
+
+std::uint64_t Pipeline::events_out() const {
+  std::uint64_t n = 0;
+  for (const auto& node : nodes_) {
+    if (node->sink) n += node->metrics->sent_events.value();
+  }
+  return n;
+}
+
+std::uint64_t Pipeline::channel_bytes() const {
+  std::uint64_t n = 0;
+  for (const auto& node : nodes_) {
+    if (node->channel) n += node->channel->bytes();
+  }
+  return n;
+}
+
+std::uint64_t Pipeline::channel_capacity() const {
+  std::uint64_t n = 0;
+  for (const auto& node : nodes_) {
+    if (node->channel) n += node->channel->max_bytes();
+  }
+  return n;
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/agent_config.h"
+#include "metrics/metrics.h"
+#include "plugin/sink.h"
+#include "plugin/source.h"
+#include "plugin/transform.h"
+#include "runtime/asio.h"
+#include "runtime/memory_channel.h"
+#include "runtime/wait_queue.h"
+
+namespace pyrolog {
+
+// One running topology: the components of a config, the routes between them, a channel per sink.
+//
+// Batches flow like this: a source submits a batch; on the submitting coroutine, the pipeline runs it through
+// the transforms downstream (synchronously: transforms never block) and pushes what comes out into the channel
+// of each sink it reaches. Each sink runs as its own coroutine, taking batches from its channel. A batch that
+// reaches two branches is cloned (the bytes are shared).
+class Pipeline {
+ public:
+  Pipeline(const AgentConfig& config, asio::io_context& io, MetricsRegistry& metrics);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Opens sinks, then sources (binds sockets, opens files). Throws std::runtime_error naming the component.
+  void open();
+  // Starts every component's coroutine.
+  void start();
+  // Stops sources, waits until everything they submitted is delivered, and every sink has returned. If
+  // `deadline` passes first, what is still in the channels is abandoned (its sources keep their positions)
+  // and this returns false.
+  Awaitable<bool> stop(std::chrono::milliseconds deadline);
+
+  // Events received by every source, and delivered by every sink, since this pipeline started.
+  std::uint64_t events_in() const;
+  std::uint64_t events_out() const;
+  std::uint64_t channel_bytes() const;
+  std::uint64_t channel_capacity() const;
+
+ private:
+  struct Node;
+  struct Target {
+    Node* node = nullptr;  // a transform or a sink
+  };
+  struct Node {
+    const ComponentConfig* config = nullptr;
+    std::unique_ptr<ComponentMetrics> metrics;
+    std::unique_ptr<Source> source;
+    std::unique_ptr<Transform> transform;
+    std::unique_ptr<Sink> sink;
+    std::unique_ptr<MemoryChannel> channel;  // sinks
+    std::unique_ptr<ComponentContext> context;
+    std::vector<std::vector<Target>> outputs;  // per output index, the downstream nodes
+    std::vector<std::string> output_names;     // "" for the main output
+  };
+  class SourceContextImpl;
+  class SinkContextImpl;
+  class Outbox;
+
+  void build();
+  void route(Node& from, std::size_t output, Batch batch, Outbox& outbox);
+  Awaitable<void> submit(Node& source, Batch batch);
+  void component_finished();
+
+  AgentConfig config_;
+  asio::io_context& io_;
+  MetricsRegistry& metrics_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+
+  std::mutex mutex_;
+  WaitQueue finished_waiters_;
+  std::size_t running_sources_ = 0;
+  std::size_t running_sinks_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace pyrolog

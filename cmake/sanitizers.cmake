@@ -1,0 +1,5 @@
+if(PYROLOG_SANITIZE)
+  message(STATUS "Sanitizers: ${PYROLOG_SANITIZE}")
+  add_compile_options(-fsanitize=${PYROLOG_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${PYROLOG_SANITIZE})
+endif()
