@@ -28,12 +28,13 @@ const config::OptionTable<GlobalOptions>& GlobalOptions::options() {
     t.add("threads", &GlobalOptions::threads,
           "Worker threads that run sources, transforms and sinks; 0 means one per CPU core.")
         .range(0, 256);
-    t.check([](const GlobalOptions& g) -> std::optional<std::string> {
+    t.check("log_level", [](const GlobalOptions& g) -> std::optional<std::string> {
       log::Level level{};
-      if (!log::parse_level(g.log_level, level)) {
-        return fmt::format("log_level: expected one of debug, info, warning, error; got '{}'", g.log_level);
-      }
-      if (g.data_dir.empty()) return "data_dir must not be empty";
+      if (log::parse_level(g.log_level, level)) return std::nullopt;
+      return fmt::format("expected one of debug, info, warning, error; got '{}'", g.log_level);
+    });
+    t.check("data_dir", [](const GlobalOptions& g) -> std::optional<std::string> {
+      if (g.data_dir.empty()) return "must not be empty";
       return std::nullopt;
     });
     return t;
@@ -97,8 +98,11 @@ class Loader {
       if (!node.IsMap()) {
         ctx_.error(node, std::string(section),
                    fmt::format("expected a map of {} by name, got {}", section, config::describe_node_shape(node)));
+        declared_.insert(kind);  // said once, as the section's shape; names in it are unknown
+        sections_ok_ = false;
         continue;
       }
+      if (node.size() > 0) declared_.insert(kind);
       for (auto it = node.begin(); it != node.end(); ++it) load_component(it->first, it->second, kind, out);
     }
     check_topology(root, out);
@@ -181,7 +185,7 @@ class Loader {
   void load_inputs(const YAML::Node& key, const YAML::Node& inputs, const std::string& path, ComponentConfig& c) {
     auto& refs = input_refs_[c.name];
     if (!inputs.IsDefined() || inputs.IsNull() || (inputs.IsSequence() && inputs.size() == 0)) {
-      ctx_.error(inputs.IsDefined() ? inputs : key, path,
+      ctx_.error(inputs.IsDefined() ? inputs : key, inputs.IsDefined() ? path + ".inputs" : path,
                  fmt::format("a {} needs 'inputs': the sources or transforms it reads from", kind_name(c.kind)));
       return;
     }
@@ -199,6 +203,12 @@ class Loader {
   }
 
   void check_topology(const YAML::Node& root, AgentConfig& out) {
+    // A section that is missing or empty; one that is there but broken was reported as such.
+    const bool any_source = declared_.contains(ComponentKind::source);
+    const bool any_sink = declared_.contains(ComponentKind::sink);
+    if (!any_source) ctx_.error(root, "", "the configuration has no sources");
+    if (!any_sink) ctx_.error(root, "", "the configuration has no sinks");
+
     std::map<std::string, const ComponentConfig*> by_name;
     for (const auto& c : out.components) by_name[c.name] = &c;
     std::vector<std::string> readable;  // names an input may use
@@ -209,20 +219,26 @@ class Loader {
     std::set<std::string> read_by_someone;
     bool unresolved = false;
     for (const auto& c : out.components) {
+      const std::string path = fmt::format("{}s.{}.inputs", kind_name(c.kind), c.name);
+      std::set<std::string> listed;
       for (const auto& ref : input_refs_[c.name]) {
-        const std::string path = fmt::format("{}s.{}.inputs", kind_name(c.kind), c.name);
         std::string base = ref.text;
         std::string output;
         if (auto dot = ref.text.find('.'); dot != std::string::npos) {
           base = ref.text.substr(0, dot);
           output = ref.text.substr(dot + 1);
         }
+        if (!listed.insert(ref.text).second) {
+          ctx_.diagnostics->error(ref.where, path, fmt::format("'{}' is listed twice", ref.text));
+          continue;
+        }
         auto seen = names_.find(base);
         if (seen == names_.end()) {
+          unresolved = true;
+          if (!sections_ok_) continue;  // the names of a broken section are unknown
           std::string message = fmt::format("'{}' names no source or transform", ref.text);
           if (auto best = closest_match(ref.text, readable)) message += fmt::format("; did you mean '{}'?", *best);
           ctx_.diagnostics->error(ref.where, path, message);
-          unresolved = true;
           continue;
         }
         if (seen->second.kind == ComponentKind::sink) {
@@ -234,20 +250,24 @@ class Loader {
           ctx_.diagnostics->error(ref.where, path, fmt::format("'{}' reads from itself", c.name));
           continue;
         }
-        if (!output.empty()) {
+        if (ref.text.find('.') != std::string::npos) {
           auto target = by_name.find(base);
-          if (target != by_name.end() && !has_output(*target->second, output)) {
-            ctx_.diagnostics->error(ref.where, path, fmt::format("'{}' has no output named '{}'", base, output));
-            continue;
+          if (target != by_name.end()) {
+            if (auto problem = output_problem(*target->second, output)) {
+              ctx_.diagnostics->error(ref.where, path, *problem);
+              continue;
+            }
           }
         }
         read_by_someone.insert(base);
       }
     }
 
-    // Every source and transform must feed something: otherwise its events would go nowhere, silently.
+    // Every source and transform must feed something: otherwise its events would go nowhere, silently. Any
+    // problem found so far (a misspelt input, a component that failed to load, no sinks) may explain it.
+    const bool explained = unresolved || !ctx_.diagnostics->empty();
     for (const auto& c : out.components) {
-      if (unresolved) break;  // a misspelt input already explains it
+      if (explained) break;
       if (c.kind != ComponentKind::sink && !read_by_someone.contains(c.name)) {
         ctx_.diagnostics->error(c.where, fmt::format("{}s.{}", kind_name(c.kind), c.name),
                                 fmt::format("no transform or sink reads from '{}': its events would go nowhere",
@@ -256,30 +276,35 @@ class Loader {
     }
 
     check_cycles(out);
-
-    const bool any_source = std::any_of(names_.begin(), names_.end(),
-                                        [](const auto& n) { return n.second.kind == ComponentKind::source; });
-    const bool any_sink = std::any_of(names_.begin(), names_.end(),
-                                      [](const auto& n) { return n.second.kind == ComponentKind::sink; });
-    if (!any_source) ctx_.error(root, "", "the configuration has no sources");
-    if (!any_sink) ctx_.error(root, "", "the configuration has no sinks");
   }
 
-  bool has_output(const ComponentConfig& c, const std::string& output) const {
-    if (c.kind != ComponentKind::transform || !c.plugin->outputs || c.options == nullptr) return false;
-    const auto outputs = c.plugin->outputs(c.options.get());
-    return std::find(outputs.begin(), outputs.end(), output) != outputs.end();
+  // What is wrong with reading `output` of `c` (`c.output` in an input), if anything.
+  std::optional<std::string> output_problem(const ComponentConfig& c, const std::string& output) const {
+    if (c.kind != ComponentKind::transform) {
+      return fmt::format("'{}' is a {}; only transforms have named outputs", c.name, kind_name(c.kind));
+    }
+    if (c.options == nullptr) return std::nullopt;  // its options are broken, and reported
+    const auto outputs = c.plugin->outputs ? c.plugin->outputs(c.options.get()) : std::vector<std::string>{};
+    if (std::find(outputs.begin(), outputs.end(), output) != outputs.end()) return std::nullopt;
+    if (outputs.empty()) return fmt::format("'{}' has no named outputs; read it as '{}'", c.name, c.name);
+    std::string message = fmt::format("'{}' has no output named '{}'", c.name, output);
+    if (auto best = closest_match(output, outputs)) message += fmt::format("; did you mean '{}'?", *best);
+    message += fmt::format(" (outputs: {})", fmt::join(outputs, ", "));
+    return message;
   }
 
   void check_cycles(const AgentConfig& out) {
-    // Depth-first search over transforms; a back edge is a cycle, reported once with its path.
+    // Depth-first search over transforms; a back edge is a cycle, reported once with its path, at the input that
+    // closes it.
     std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
     std::vector<std::string> stack;
     std::set<std::string> reported;
     std::function<void(const ComponentConfig&)> visit = [&](const ComponentConfig& c) {
       state[c.name] = 1;
       stack.push_back(c.name);
-      for (const auto& input : c.inputs) {
+      const auto& refs = input_refs_[c.name];
+      for (std::size_t i = 0; i < c.inputs.size(); ++i) {
+        const std::string& input = c.inputs[i];
         const std::string base = input.substr(0, input.find('.'));
         const ComponentConfig* next = out.find(base);
         if (next == nullptr || next->kind != ComponentKind::transform || base == c.name) continue;
@@ -290,7 +315,8 @@ class Loader {
           std::set<std::string> members(cycle.begin(), cycle.end());
           std::string key = fmt::format("{}", fmt::join(members, ","));
           if (reported.insert(key).second) {
-            ctx_.diagnostics->error(c.where, fmt::format("transforms.{}.inputs", c.name),
+            ctx_.diagnostics->error(i < refs.size() ? refs[i].where : c.where,
+                                    fmt::format("transforms.{}.inputs", c.name),
                                     fmt::format("transforms form a cycle: {}", fmt::join(cycle, " <- ")));
           }
         } else if (state[base] == 0) {
@@ -332,6 +358,8 @@ class Loader {
   };
   ParseContext ctx_;
   std::map<std::string, Seen> names_;
+  std::set<ComponentKind> declared_;  // kinds with at least one entry in their section
+  bool sections_ok_ = true;          // every section present is a map
   std::map<std::string, std::vector<InputRef>> input_refs_;
 };
 
@@ -342,7 +370,16 @@ ConfigLoadResult load_config_text(const std::string& text, const std::string& fi
   ConfigLoadResult result;
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // Every document, so that a second one (after `---`) is not silently ignored.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (!documents.empty()) root = documents.front();
+    for (std::size_t i = 1; i < documents.size(); ++i) {
+      if (documents[i].IsNull()) continue;  // a trailing `---` holds nothing
+      const YAML::Mark mark = documents[i].Mark();
+      result.diagnostics.error({file_name, mark.line + 1, mark.column + 1}, "",
+                               "the file holds more than one YAML document; a configuration is one document");
+      return result;
+    }
   } catch (const YAML::ParserException& e) {
     result.diagnostics.error({file_name, e.mark.line + 1, e.mark.column + 1}, "",
                              fmt::format("invalid YAML: {}", e.msg));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <charconv>
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <deque>
@@ -158,7 +159,11 @@ class OptionTable final : public OptionTableBase {
   }
 
   // A check across options, run after every option parsed cleanly; returns a message when `T` is invalid.
-  void check(std::function<std::optional<std::string>(const T&)> rule) { checks_.push_back(std::move(rule)); }
+  // With `option`, the problem is reported at that option's value (when it was given) and under its path.
+  void check(std::function<std::optional<std::string>(const T&)> rule) { checks_.push_back({"", std::move(rule)}); }
+  void check(std::string option, std::function<std::optional<std::string>(const T&)> rule) {
+    checks_.push_back({std::move(option), std::move(rule)});
+  }
 
   // Parses `node` (a map) into `out`, reporting every problem. Keys in `handled_elsewhere` belong to the
   // caller (e.g. `type` and `inputs`), are skipped here, and are offered as suggestions for typos.
@@ -191,8 +196,14 @@ class OptionTable final : public OptionTableBase {
     }
     check_required(seen, node, ctx, path);
     if (ctx.diagnostics->size() == errors_before) {
-      for (const auto& rule : checks_) {
-        if (auto message = rule(out)) ctx.error(node, path, *message);
+      for (const auto& [option, rule] : checks_) {
+        auto message = rule(out);
+        if (!message) continue;
+        if (option.empty() || !node.IsMap() || !node[option].IsDefined()) {
+          ctx.error(node, option.empty() ? path : join(path, option), *message);
+        } else {
+          ctx.error(node[option], join(path, option), *message);
+        }
       }
     }
     return ctx.diagnostics->size() == errors_before;
@@ -272,8 +283,13 @@ class OptionTable final : public OptionTableBase {
         return;
       }
       M values;
+      std::map<std::string, int> seen;  // key -> line
       for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string key = it->first.Scalar();
+        if (auto [pos, inserted] = seen.emplace(key, ctx.location(it->first).line); !inserted) {
+          ctx.error(it->first, path, fmt::format("key '{}' is given twice (first at line {})", key, pos->second));
+          continue;
+        }
         if (auto s = ctx.scalar(it->second, join(path, key), "a value")) values[key] = std::move(*s);
       }
       out = std::move(values);
@@ -312,10 +328,21 @@ class OptionTable final : public OptionTableBase {
     } else if constexpr (kind == OptionKind::integer) {
       M value{};
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec == std::errc::result_out_of_range) {
-        ctx.error(node, path,
-                  fmt::format("{} is out of range ({} to {})", text, std::numeric_limits<M>::min(),
-                              std::numeric_limits<M>::max()));
+      // An integer that `M` cannot hold (`-1` for an unsigned option, `300` for a uint8_t): out of range, with
+      // the option's own bounds when it has them, else the type's.
+      const bool negative_unsigned = std::is_unsigned_v<M> && text.size() > 1 && text[0] == '-' &&
+                                     text.find_first_not_of("0123456789", 1) == std::string::npos &&
+                                     text.find_first_not_of('0', 1) != std::string::npos;
+      if (ec == std::errc::result_out_of_range || negative_unsigned) {
+        double approx = 0;
+        std::from_chars(text.data(), text.data() + text.size(), approx);
+        if (auto problem = detail::check_range(approx, opt.info_)) {
+          ctx.error(node, path, fmt::format("{}{}", text, problem->substr(problem->find(' '))));
+        } else {
+          ctx.error(node, path,
+                    fmt::format("{} is out of range ({} to {})", text, +std::numeric_limits<M>::min(),
+                                +std::numeric_limits<M>::max()));
+        }
         return std::nullopt;
       }
       if (ec != std::errc() || end != text.data() + text.size()) return fail();
@@ -324,7 +351,8 @@ class OptionTable final : public OptionTableBase {
     } else if constexpr (kind == OptionKind::floating) {
       M value{};
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || end != text.data() + text.size()) return fail();
+      // `nan` and `inf` parse, but no range holds them: not a number an option can take.
+      if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return fail();
       if (!in_range(static_cast<double>(value))) return std::nullopt;
       return value;
     } else if constexpr (kind == OptionKind::string) {
@@ -370,7 +398,7 @@ class OptionTable final : public OptionTableBase {
   }
 
   std::deque<Option> options_;
-  std::vector<std::function<std::optional<std::string>(const T&)>> checks_;
+  std::vector<std::pair<std::string, std::function<std::optional<std::string>(const T&)>>> checks_;
 };
 
 }  // namespace pyrolog::config

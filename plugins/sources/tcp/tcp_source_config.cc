@@ -24,10 +24,7 @@ const config::OptionTable<TcpSourceConfig>& TcpSourceConfig::options() {
     t.add("read_buffer_bytes", &TcpSourceConfig::read_buffer_bytes,
           "Bytes read from a connection at a time; each read becomes one batch.")
         .range(4096, 16.0 * 1024 * 1024);
-    t.check([](const TcpSourceConfig& c) -> std::optional<std::string> {
-      if (auto problem = check_tcp_address(c.address)) return "address: " + *problem;
-      return std::nullopt;
-    });
+    t.check("address", [](const TcpSourceConfig& c) { return check_tcp_address(c.address); });
     return t;
   }();
   return table;

@@ -1,0 +1,143 @@
+#include "rolling_file.h"
+
+#include <sys/resource.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace pyrolog {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RollingFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rolling_file_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(RollingFileTest, CreatesTheDirectoryAndAppends) {
+  RollingFile file(dir_ / "sub" / "out.log", {});
+  ASSERT_FALSE(file.open());
+  ASSERT_FALSE(file.append("a\n"));
+  ASSERT_FALSE(file.append("b\n"));
+  EXPECT_EQ(read(dir_ / "sub" / "out.log"), "a\nb\n");
+  EXPECT_EQ(file.size(), 4u);
+}
+
+TEST_F(RollingFileTest, ContinuesAnExistingFile) {
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / "out.log") << "old\n";
+  RollingFile file(dir_ / "out.log", {});
+  ASSERT_FALSE(file.open());
+  EXPECT_EQ(file.size(), 4u);
+  ASSERT_FALSE(file.append("new\n"));
+  EXPECT_EQ(read(dir_ / "out.log"), "old\nnew\n");
+}
+
+TEST_F(RollingFileTest, RollsBeforeGrowingPastTheSizeLimitAndKeepsEveryByte) {
+  RollingFilePolicy policy;
+  policy.roll_bytes = 10;
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  std::string all;
+  for (int i = 0; i < 7; ++i) {
+    const std::string chunk = "line" + std::to_string(i) + "\n";  // 6 bytes
+    all += chunk;
+    ASSERT_FALSE(file.append(chunk));
+  }
+  const auto rolled = file.rolled_files();
+  ASSERT_EQ(rolled.size(), 6u);  // 6 bytes fit, 12 do not: one append per file
+  std::string joined;
+  for (const auto& p : rolled) {
+    EXPECT_LE(fs::file_size(p), 10u);
+    joined += read(p);
+  }
+  joined += read(dir_ / "out.log");
+  EXPECT_EQ(joined, all);  // oldest first, nothing lost or repeated
+}
+
+TEST_F(RollingFileTest, AnAppendLargerThanTheLimitStillGoesInWhole) {
+  RollingFilePolicy policy;
+  policy.roll_bytes = 4;
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  ASSERT_FALSE(file.append("0123456789\n"));
+  EXPECT_EQ(read(dir_ / "out.log"), "0123456789\n");
+}
+
+TEST_F(RollingFileTest, KeepsOnlyMaxFilesRolledFiles) {
+  RollingFilePolicy policy;
+  policy.roll_bytes = 1;
+  policy.max_files = 2;
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  for (int i = 0; i < 6; ++i) ASSERT_FALSE(file.append(std::to_string(i) + "\n"));
+  const auto rolled = file.rolled_files();
+  ASSERT_EQ(rolled.size(), 2u);
+  // The newest two rolled files survive: "3\n" and "4\n"; "5\n" is the active file.
+  EXPECT_EQ(read(rolled[0]), "3\n");
+  EXPECT_EQ(read(rolled[1]), "4\n");
+  EXPECT_EQ(read(dir_ / "out.log"), "5\n");
+}
+
+TEST_F(RollingFileTest, RollsByAgeOnlyWhenNotEmpty) {
+  RollingFilePolicy policy;
+  policy.roll_interval = std::chrono::milliseconds(1);
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  // An empty file is never rolled, however old.
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(3)) {
+  }
+  ASSERT_FALSE(file.roll_if_due());
+  EXPECT_TRUE(file.rolled_files().empty());
+  ASSERT_FALSE(file.append("x\n"));
+  const auto wrote = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - wrote < std::chrono::milliseconds(3)) {
+  }
+  ASSERT_FALSE(file.roll_if_due());
+  ASSERT_EQ(file.rolled_files().size(), 1u);
+  EXPECT_EQ(read(file.rolled_files()[0]), "x\n");
+  EXPECT_EQ(file.size(), 0u);
+}
+
+TEST_F(RollingFileTest, AFailedWriteIsCutBackSoARetryDoesNotDuplicate) {
+  // RLIMIT_FSIZE makes a write past the limit fail with EFBIG after writing what fits: a partial append.
+  RollingFile file(dir_ / "out.log", {});
+  ASSERT_FALSE(file.open());
+  ASSERT_FALSE(file.append("whole\n"));
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* previous = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 10;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const auto ec = file.append("0123456789\n");
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(read(dir_ / "out.log"), "whole\n");  // the partial "0123" is gone
+  EXPECT_EQ(file.size(), 6u);
+  ASSERT_FALSE(file.append("0123456789\n"));  // the retry
+  EXPECT_EQ(read(dir_ / "out.log"), "whole\n0123456789\n");
+}
+
+}  // namespace
+}  // namespace pyrolog
