@@ -57,8 +57,11 @@ std::error_code RollingFile::write_all(std::string_view data) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const auto ec = last_error();
-      // All or nothing: cut off what part of this append made it, so a retry starts clean.
+      // All or nothing: cut off what part of this append made it, so a retry starts clean. Then let go of the
+      // file: the retry opens the path again, which helps when the file was deleted or its disk replaced.
       if (::ftruncate(fd_, static_cast<off_t>(before)) == 0) size_ = before;
+      ::close(fd_);
+      fd_ = -1;
       return ec;
     }
     data.remove_prefix(static_cast<std::size_t>(n));

@@ -21,7 +21,8 @@ struct RollingFilePolicy {
 // An append-only file at `path` that rolls: the full file is renamed to `path.YYYYMMDDTHHMMSSZ` (with `-N`
 // when that name exists), a new one is started, and the oldest rolled files beyond `max_files` are deleted.
 // An append is all or nothing: when a write fails halfway, the file is cut back to where it was, so a retry
-// does not duplicate a partial batch. Not thread-safe: one owner.
+// does not duplicate a partial batch, and the file is closed, so the retry opens the path anew. Not thread-safe:
+// one owner.
 class RollingFile {
  public:
   RollingFile(std::filesystem::path path, RollingFilePolicy policy);
