@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 
 #include "base/units.h"
+#include "cli/channel_command.h"
+#include "grok_command.h"
 #include "config/agent_config.h"
 #include "docsgen/reference_doc.h"
 #include "plugin/plugin_registry.h"
@@ -30,6 +32,8 @@ Commands:
   run       Run the agent on a configuration until SIGTERM or SIGINT
   check     Validate a configuration and print every problem
   version   Print the version
+  channel   Inspect, verify or repair a disk channel directory
+  grok      Try a grok pattern on lines: the fields, or where it stopped matching
   doc       Write the generated configuration reference
   help      Show help for a command
 
@@ -44,7 +48,8 @@ struct Command {
 constexpr std::string_view kRunHelp = R"(Usage: pyrolog run --config FILE [--summary] [--shutdown-deadline DURATION]
 
 Runs the agent. SIGTERM and SIGINT stop it gracefully: sources stop reading, everything accepted is delivered,
-then it exits 0. SIGHUP reloads FILE: the new configuration is validated first, and if it is invalid the running
+then it exits 0. Past the deadline, what waits in disk channels is kept for the next start; if events held in
+memory channels had to be dropped, the exit status is 1. SIGHUP reloads FILE: the new configuration is validated first, and if it is invalid the running
 pipeline goes on and the problems are logged.
 
 Options:
@@ -172,6 +177,8 @@ int main(int argc, char** argv) {
       {"check", {kCheckHelp, cmd_check}},
       {"version", {kVersionHelp, cmd_version}},
       {"doc", {kDocHelp, cmd_doc}},
+      {"channel", {kChannelHelp, run_channel_command}},
+      {"grok", {kGrokCommandHelp, run_grok_command}},
   };
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {

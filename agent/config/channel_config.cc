@@ -6,15 +6,39 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
   static const auto table = [] {
     config::OptionTable<ChannelConfig> t;
     t.add("type", &ChannelConfig::type,
-          "Where the channel keeps batches. `memory`: in RAM, lost on a crash; the source moves its position "
-          "only after the sink delivered, so nothing acknowledged is lost, but unacknowledged input is read again.")
-        .choices<ChannelType>({{"memory", ChannelType::memory}});
-    t.add("max_bytes", &ChannelConfig::max_bytes, "Most bytes the channel holds before it is full.")
+          "`disk`: segment files under `data_dir/channels/<sink>`, checksummed and crash-safe; a batch is "
+          "acknowledged to its source once durable (per `sync`), and survives a crash or restart. `memory`: in "
+          "RAM; a batch is acknowledged to its source only once the sink delivered it, so nothing acknowledged is "
+          "lost, but what is queued is read again by the sources after a crash (lower `max_bytes` for memory).")
+        .choices<ChannelType>({{"disk", ChannelType::disk}, {"memory", ChannelType::memory}});
+    t.add("max_bytes", &ChannelConfig::max_bytes,
+          "Most bytes the channel holds (disk: segment files; memory: batches until delivered).")
         .range(64 * 1024, 1024.0 * 1024 * 1024 * 1024);
     t.add("when_full", &ChannelConfig::when_full,
           "What happens when the channel is full. `block`: sources wait, and stop reading (backpressure). "
           "`drop_newest`: the new batch is dropped and counted as `channel_full`.")
         .choices<WhenFull>({{"block", WhenFull::block}, {"drop_newest", WhenFull::drop_newest}});
+    t.add("sync", &ChannelConfig::sync,
+          "Disk only. `always`: fdatasync before a batch is acknowledged (concurrent appends share one). "
+          "`interval`: group commit every `sync_interval`; a batch is acknowledged when its group is synced. "
+          "`never`: acknowledged once written; survives a crash of the agent, not of the machine.")
+        .choices<ChannelSync>(
+            {{"always", ChannelSync::always}, {"interval", ChannelSync::interval}, {"never", ChannelSync::never}});
+    t.add("sync_interval", &ChannelConfig::sync_interval, "Disk only. The group commit period of `sync: interval`.")
+        .range(1, 60'000);
+    t.add("segment_bytes", &ChannelConfig::segment_bytes,
+          "Disk only. Size of one segment file (at most a quarter of `max_bytes` is used); a segment is deleted once "
+          "every reader is past it.")
+        .range(1024 * 1024, 4.0 * 1024 * 1024 * 1024);
+    t.add("compression", &ChannelConfig::compression,
+          "Disk only. `lz4` compresses each batch: about a third of the disk traffic for access logs, for some CPU.")
+        .choices<FrameCompression>({{"none", FrameCompression::none}, {"lz4", FrameCompression::lz4}});
+    t.check("max_bytes", [](const ChannelConfig& c) -> std::optional<std::string> {
+      if (c.type == ChannelType::disk && c.max_bytes.bytes < 4 * 1024 * 1024) {
+        return "a disk channel needs at least 4MiB (several segments of at least 1MiB)";
+      }
+      return std::nullopt;
+    });
     return t;
   }();
   return table;

@@ -9,6 +9,7 @@
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "plugin/sink.h"
+#include "runtime/channel.h"
 #include "runtime/wait_queue.h"
 
 namespace pyrolog {
@@ -16,24 +17,25 @@ namespace pyrolog {
 // The bounded queue in front of one sink, in memory. A batch counts against `max_bytes` from the moment it is
 // pushed until the sink acknowledges it, so a sink that takes batches but never delivers them still fills it.
 // The batch's finalizer is released at the sink's acknowledgement: only then may the source move its position.
-class MemoryChannel {
+class MemoryChannel final : public Channel {
  public:
   MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics, std::string sink_name);
 
   // Takes the batch; with `block`, waits while the channel is full. After `close`, the batch is refused and
   // its finalizer fails, so its source keeps its position.
-  Awaitable<void> push(Batch batch);
+  Awaitable<void> push(Batch batch) override;
   // The next batch, or nullopt once closed and drained.
-  Awaitable<std::optional<Delivery>> pop();
-  void ack(Delivery delivery);
+  Awaitable<std::optional<Delivery>> pop() override;
+  void ack(Delivery delivery) override;
 
   // No more pushes; `pop` drains what is queued.
-  void close();
-  // Drops what is queued or in flight, failing their finalizers (shutdown deadline passed).
-  std::size_t abandon();
+  void close() override;
+  // Drops what is queued, failing their finalizers (shutdown deadline passed).
+  std::size_t abandon() override;
 
-  std::uint64_t bytes() const;
-  std::uint64_t max_bytes() const { return max_bytes_; }
+  std::uint64_t bytes() const override;
+  std::uint64_t max_bytes() const override { return max_bytes_; }
+  bool durable() const override { return false; }
   std::uint64_t pending_events() const;
 
  private:

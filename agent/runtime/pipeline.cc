@@ -7,6 +7,8 @@
 
 #include "log/log.h"
 #include "plugin/plugin_registry.h"
+#include "runtime/disk_channel.h"
+#include "runtime/memory_channel.h"
 
 namespace pyrolog {
 
@@ -65,7 +67,7 @@ class Pipeline::SinkContextImpl final : public SinkContext, private ContextBase 
   void ack(Delivery delivery) override { channel_.ack(std::move(delivery)); }
 
  private:
-  MemoryChannel& channel_;
+  Channel& channel_;
 };
 
 // What a batch turns into on its way through the transforms: a batch for each sink channel it reaches.
@@ -111,7 +113,12 @@ void Pipeline::build() {
           break;
         case ComponentKind::sink:
           node->sink = c.plugin->make_sink(c.options.get());
-          node->channel = std::make_unique<MemoryChannel>(c.channel, *node->metrics, c.name);
+          if (c.channel.type == ChannelType::disk) {
+            node->channel = std::make_unique<DiskChannel>(c.channel, data_dir / "channels" / c.name, *node->metrics,
+                                                          c.name);
+          } else {
+            node->channel = std::make_unique<MemoryChannel>(c.channel, *node->metrics, c.name);
+          }
           node->context = std::make_unique<SinkContextImpl>(*node, io_, data_dir);
           break;
       }
@@ -143,6 +150,14 @@ void Pipeline::build() {
 }
 
 void Pipeline::open() {
+  for (auto& node : nodes_) {
+    if (!node->channel) continue;
+    try {
+      node->channel->open();
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("sink '{}': {}", node->config->name, e.what()));
+    }
+  }
   for (auto kind : {ComponentKind::sink, ComponentKind::source}) {
     for (auto& node : nodes_) {
       if (node->config->kind != kind) continue;
@@ -240,21 +255,25 @@ Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
   for (auto& [node, b] : outbox.items) co_await node->channel->push(std::move(b));
 }
 
-Awaitable<bool> Pipeline::stop(std::chrono::milliseconds deadline) {
+Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadline) {
   for (auto& node : nodes_) {
     if (node->source) node->source->stop();
   }
   asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
   auto timed_out = std::make_shared<std::atomic<bool>>(false);
-  timer.async_wait([this, timed_out](boost::system::error_code ec) {
+  auto lost = std::make_shared<std::atomic<std::size_t>>(0);
+  timer.async_wait([this, timed_out, lost](boost::system::error_code ec) {
     if (ec) return;
     timed_out->store(true);
-    std::size_t lost = 0;
+    bool kept = false;
     for (auto& node : nodes_) {
-      if (node->channel) lost += node->channel->abandon();
+      if (!node->channel) continue;
+      lost->fetch_add(node->channel->abandon());
+      kept = kept || node->channel->durable();
     }
-    log::error("pipeline", "shutdown deadline passed: {} queued events not delivered (their sources keep their "
-               "positions and will read them again)", lost);
+    log::error("pipeline", "shutdown deadline passed: {} events in memory channels not delivered (their sources "
+               "keep their positions and read them again){}", lost->load(),
+               kept ? "; what is in disk channels stays there for the next start" : "");
     std::lock_guard l(mutex_);
     finished_waiters_.notify_all();
   });
@@ -264,7 +283,7 @@ Awaitable<bool> Pipeline::stop(std::chrono::milliseconds deadline) {
   }
   co_await finished_waiters_.wait(mutex_, [&] { return running_sinks_ == 0 || timed_out->load(); });
   timer.cancel();
-  co_return !timed_out->load();
+  co_return StopResult{!timed_out->load(), lost->load()};
 }
 
 std::uint64_t Pipeline::events_in() const {

@@ -14,7 +14,7 @@
 #include "plugin/source.h"
 #include "plugin/transform.h"
 #include "runtime/asio.h"
-#include "runtime/memory_channel.h"
+#include "runtime/channel.h"
 #include "runtime/wait_queue.h"
 
 namespace pyrolog {
@@ -32,14 +32,19 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // Opens sinks, then sources (binds sockets, opens files). Throws std::runtime_error naming the component.
+  // Opens the channels (recovering what a crash left), the sinks, then the sources (binds sockets, opens files).
+  // Throws std::runtime_error naming the component.
   void open();
   // Starts every component's coroutine.
   void start();
+  struct StopResult {
+    bool drained = true;          // every sink delivered everything and returned before the deadline
+    std::size_t lost_events = 0;  // events dropped from memory channels at the deadline (disk channels keep theirs)
+  };
   // Stops sources, waits until everything they submitted is delivered, and every sink has returned. If
-  // `deadline` passes first, what is still in the channels is abandoned (its sources keep their positions)
-  // and this returns false.
-  Awaitable<bool> stop(std::chrono::milliseconds deadline);
+  // `deadline` passes first, the channels stop delivering: memory channels drop what they hold (its sources keep
+  // their positions, so it is read again), disk channels keep it for the next start.
+  Awaitable<StopResult> stop(std::chrono::milliseconds deadline);
 
   // Events received by every source, and delivered by every sink, since this pipeline started.
   std::uint64_t events_in() const;
@@ -58,7 +63,7 @@ class Pipeline {
     std::unique_ptr<Source> source;
     std::unique_ptr<Transform> transform;
     std::unique_ptr<Sink> sink;
-    std::unique_ptr<MemoryChannel> channel;  // sinks
+    std::unique_ptr<Channel> channel;  // sinks
     std::unique_ptr<ComponentContext> context;
     std::vector<std::vector<Target>> outputs;  // per output index, the downstream nodes
     std::vector<std::string> output_names;     // "" for the main output

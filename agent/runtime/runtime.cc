@@ -83,14 +83,15 @@ class Agent {
       }
       log::info("agent", "{}: stopping; delivering what was accepted (deadline {})",
                 signal == SIGINT ? "SIGINT" : "SIGTERM", format_duration(options_.shutdown_deadline));
-      const bool clean = co_await pipeline_->stop(options_.shutdown_deadline);
-      if (!clean) {
+      const auto result = co_await pipeline_->stop(options_.shutdown_deadline);
+      log::info("agent", "stopped: {} events in, {} out", thousands(pipeline_->events_in()),
+                thousands(pipeline_->events_out()));
+      if (!result.drained) {
         // Components may still hold references into the pipeline: leave it to the process exit.
         [[maybe_unused]] auto* leaked = pipeline_.release();
-        exit_code_ = 1;
       }
-      log::info("agent", "stopped: {} events in, {} out", thousands(clean ? pipeline_->events_in() : 0),
-                thousands(clean ? pipeline_->events_out() : 0));
+      // Only a loss is a failure: what waits in a disk channel is delivered after the next start.
+      if (result.lost_events > 0) exit_code_ = 1;
       stopped_ = true;
       signals_.cancel();
       io_.stop();
@@ -114,8 +115,8 @@ class Agent {
       log::error("agent", "reload rejected: {}; the running pipeline goes on", e.what());
       co_return;
     }
-    const bool clean = co_await pipeline_->stop(options_.shutdown_deadline);
-    if (!clean) [[maybe_unused]] auto* leaked = pipeline_.release();
+    const auto stopped = co_await pipeline_->stop(options_.shutdown_deadline);
+    if (!stopped.drained) [[maybe_unused]] auto* leaked = pipeline_.release();
     pipeline_.reset();
     try {
       next->open();

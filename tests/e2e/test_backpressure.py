@@ -3,6 +3,8 @@ blocks; when the disk has room again, everything arrives, once, in order."""
 
 import os
 
+import pytest
+
 from agent_process import connect, count_lines, wait_until
 
 CONFIG = """
@@ -19,7 +21,8 @@ sinks:
     roll_bytes: 0
     roll_interval: 0s
     channel:
-      max_bytes: 64KiB
+      type: {channel}
+      max_bytes: {max_bytes}
       when_full: block
 """
 
@@ -30,10 +33,11 @@ def line(i: int) -> bytes:
     return f"{i:09d} ".encode() + b"x" * (LINE_BYTES - 11) + b"\n"
 
 
-def test_full_disk_blocks_the_sender_then_everything_arrives(agents, tmp_path):
+@pytest.mark.parametrize("channel,max_bytes", [("memory", "64KiB"), ("disk", "4MiB")])
+def test_full_disk_blocks_the_sender_then_everything_arrives(agents, tmp_path, channel, max_bytes):
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)  # every write fails with ENOSPC; the symlink, not the device, is what rolls
-    agent = agents(CONFIG.format(dir=tmp_path))
+    agent = agents(CONFIG.format(dir=tmp_path, channel=channel, max_bytes=max_bytes))
     port = agent.listening_port("net")
 
     sock = connect(port)

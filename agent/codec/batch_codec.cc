@@ -1,0 +1,289 @@
+#include "codec/batch_codec.h"
+
+#include <lz4.h>
+
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace pyrolog {
+namespace {
+
+constexpr std::uint8_t kVersion = 1;
+// A decoded body larger than this is refused: the channel's frames are batches, not whole files.
+constexpr std::uint64_t kMaxBodyBytes = 1ULL << 31;
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>(static_cast<std::uint8_t>(v) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) {
+  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
+
+void put_bytes(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+
+void encode_body(const Batch& batch, std::string& out) {
+  // The names table: usually a handful of names shared by every event.
+  std::vector<std::string_view> names;
+  auto index_of = [&](std::string_view name) -> std::size_t {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i].data() == name.data() && names[i].size() == name.size()) return i;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return i;
+    }
+    names.push_back(name);
+    return names.size() - 1;
+  };
+  std::vector<std::uint32_t> field_names;
+  for (const Event& e : batch.events()) {
+    for (const Field& f : batch.fields(e)) field_names.push_back(static_cast<std::uint32_t>(index_of(f.name)));
+  }
+  put_varint(out, batch.size());
+  put_varint(out, names.size());
+  for (auto name : names) put_bytes(out, name);
+  std::size_t next_name = 0;
+  TimestampNs previous = 0;
+  for (const Event& e : batch.events()) {
+    put_varint(out, zigzag(e.timestamp - previous));
+    previous = e.timestamp;
+    put_bytes(out, e.raw);
+    const auto fields = batch.fields(e);
+    put_varint(out, fields.size());
+    for (const Field& f : fields) {
+      put_varint(out, field_names[next_name++]);
+      const Value& v = f.value;
+      out += static_cast<char>(v.type());
+      switch (v.type()) {
+        case ValueType::null:
+          break;
+        case ValueType::string:
+          put_bytes(out, v.as_string());
+          break;
+        case ValueType::integer:
+        case ValueType::timestamp:
+          put_varint(out, zigzag(v.as_integer()));
+          break;
+        case ValueType::floating: {
+          const auto bits = std::bit_cast<std::uint64_t>(v.as_floating());
+          for (int i = 0; i < 8; ++i) out += static_cast<char>((bits >> (8 * i)) & 0xFF);
+          break;
+        }
+        case ValueType::boolean:
+          out += static_cast<char>(v.as_boolean() ? 1 : 0);
+          break;
+      }
+    }
+  }
+}
+
+// Bounds-checked reading of a body.
+class Reader {
+ public:
+  Reader(const char* data, std::size_t size) : p_(data), end_(data + size) {}
+
+  bool varint(std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return false;
+      const auto byte = static_cast<std::uint8_t>(*p_++);
+      v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+  }
+  bool bytes(std::string_view& s) {
+    std::uint64_t n = 0;
+    if (!varint(n) || n > static_cast<std::uint64_t>(end_ - p_)) return false;
+    s = std::string_view(p_, n);
+    p_ += n;
+    return true;
+  }
+  bool byte(std::uint8_t& b) {
+    if (p_ == end_) return false;
+    b = static_cast<std::uint8_t>(*p_++);
+    return true;
+  }
+  bool fixed64(std::uint64_t& v) {
+    if (end_ - p_ < 8) return false;
+    v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(p_[i])) << (8 * i);
+    p_ += 8;
+    return true;
+  }
+  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& error) {
+  Reader r(data, size);
+  std::uint64_t events = 0, name_count = 0;
+  // Every event and name takes at least one byte, so counts beyond the bytes left are lies.
+  if (!r.varint(events) || events > r.left() || !r.varint(name_count) || name_count > r.left()) {
+    error.message = "bad event or name count";
+    return false;
+  }
+  std::vector<std::string_view> names(name_count);
+  for (auto& name : names) {
+    if (!r.bytes(name)) {
+      error.message = "truncated name table";
+      return false;
+    }
+  }
+  batch.reserve(events);
+  TimestampNs previous = 0;
+  for (std::uint64_t i = 0; i < events; ++i) {
+    std::uint64_t delta = 0, field_count = 0;
+    std::string_view raw;
+    if (!r.varint(delta) || !r.bytes(raw) || !r.varint(field_count) || field_count > r.left()) {
+      error.message = fmt::format("truncated event {}", i);
+      return false;
+    }
+    previous = static_cast<TimestampNs>(static_cast<std::uint64_t>(previous) + static_cast<std::uint64_t>(unzigzag(delta)));
+    Event& e = batch.add_event(previous, raw);
+    for (std::uint64_t k = 0; k < field_count; ++k) {
+      std::uint64_t name = 0;
+      std::uint8_t type = 0;
+      if (!r.varint(name) || name >= names.size() || !r.byte(type)) {
+        error.message = fmt::format("bad field in event {}", i);
+        return false;
+      }
+      Value v;
+      bool ok = true;
+      switch (static_cast<ValueType>(type)) {
+        case ValueType::null:
+          break;
+        case ValueType::string: {
+          std::string_view s;
+          ok = r.bytes(s);
+          v = Value::string(s);
+          break;
+        }
+        case ValueType::integer:
+        case ValueType::timestamp: {
+          std::uint64_t z = 0;
+          ok = r.varint(z);
+          v = static_cast<ValueType>(type) == ValueType::integer ? Value::integer(unzigzag(z))
+                                                                 : Value::timestamp(unzigzag(z));
+          break;
+        }
+        case ValueType::floating: {
+          std::uint64_t bits = 0;
+          ok = r.fixed64(bits);
+          v = Value::floating(std::bit_cast<double>(bits));
+          break;
+        }
+        case ValueType::boolean: {
+          std::uint8_t b = 0;
+          ok = r.byte(b) && b <= 1;
+          v = Value::boolean(b == 1);
+          break;
+        }
+        default:
+          ok = false;
+      }
+      if (!ok) {
+        error.message = fmt::format("bad value of field '{}' in event {}", names[name], i);
+        return false;
+      }
+      batch.append(e, names[name], v);
+    }
+  }
+  if (r.left() != 0) {
+    error.message = fmt::format("{} bytes after the last event", r.left());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void encode_batch(const Batch& batch, FrameCompression compression, std::string& out) {
+  out.clear();
+  out += static_cast<char>(kVersion);
+  out += static_cast<char>(compression);
+  if (compression == FrameCompression::none) {
+    encode_body(batch, out);
+    return;
+  }
+  std::string body;
+  encode_body(batch, body);
+  put_varint(out, body.size());
+  const std::size_t header = out.size();
+  const int bound = LZ4_compressBound(static_cast<int>(body.size()));
+  out.resize(header + static_cast<std::size_t>(bound));
+  const int n = LZ4_compress_default(body.data(), out.data() + header, static_cast<int>(body.size()), bound);
+  if (n <= 0) {  // cannot happen with a bound-sized buffer; store it plainly rather than fail
+    out.resize(1);
+    out += static_cast<char>(FrameCompression::none);
+    out += body;
+    return;
+  }
+  out.resize(header + static_cast<std::size_t>(n));
+}
+
+std::optional<Batch> decode_batch(std::unique_ptr<char[]> frame, std::size_t size, DecodeError& error) {
+  if (size < 2) {
+    error.message = "frame too short";
+    return std::nullopt;
+  }
+  if (static_cast<std::uint8_t>(frame[0]) != kVersion) {
+    error.message = fmt::format("unknown batch format version {}", static_cast<unsigned>(static_cast<std::uint8_t>(frame[0])));
+    return std::nullopt;
+  }
+  const auto compression = static_cast<std::uint8_t>(frame[1]);
+  Batch batch;
+  if (compression == static_cast<std::uint8_t>(FrameCompression::none)) {
+    const char* body = frame.get() + 2;
+    batch.adopt(std::move(frame), size);
+    if (!decode_body(body, size - 2, batch, error)) return std::nullopt;
+    return batch;
+  }
+  if (compression != static_cast<std::uint8_t>(FrameCompression::lz4)) {
+    error.message = fmt::format("unknown compression {}", static_cast<unsigned>(compression));
+    return std::nullopt;
+  }
+  Reader header(frame.get() + 2, size - 2);
+  std::uint64_t body_size = 0;
+  if (!header.varint(body_size) || body_size > kMaxBodyBytes ||
+      body_size > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+    error.message = "bad compressed body size";
+    return std::nullopt;
+  }
+  // LZ4 expands at most about 255 to 1: a stated size beyond that is a lie, refused before allocating it.
+  if (body_size > header.left() * 255 + 64) {
+    error.message = "compressed body size out of proportion";
+    return std::nullopt;
+  }
+  const std::size_t compressed_at = size - header.left();
+  auto body = std::make_unique<char[]>(body_size);
+  const int n = LZ4_decompress_safe(frame.get() + compressed_at, body.get(), static_cast<int>(header.left()),
+                                    static_cast<int>(body_size));
+  if (n < 0 || static_cast<std::uint64_t>(n) != body_size) {
+    error.message = "LZ4 data does not decompress to its stated size";
+    return std::nullopt;
+  }
+  const char* data = body.get();
+  batch.adopt(std::move(body), body_size);
+  if (!decode_body(data, body_size, batch, error)) return std::nullopt;
+  return batch;
+}
+
+}  // namespace pyrolog

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "event/batch.h"
+
+namespace pyrolog {
+
+enum class FrameCompression : std::uint8_t { none = 0, lz4 = 1 };
+
+// The binary form of a batch, as the durable channel stores it (one frame per batch; the channel adds length
+// and CRC32C). Layout, version 1 (all integers LEB128 varints unless said otherwise; signed ones zigzag):
+//
+//   u8 version = 1 | u8 compression (0 none, 1 lz4) | [lz4: varint body size, then the LZ4 block of the body]
+//   body:  varint event count | varint name count | names: (varint length, bytes)...
+//          events: zigzag timestamp delta from the previous event (the first from 0)
+//                  varint raw length, raw bytes | varint field count
+//                  fields: varint name index | u8 value type | value
+//                    string: varint length, bytes; integer, timestamp: zigzag varint;
+//                    floating: 8 bytes IEEE 754 little-endian; boolean: u8; null: nothing
+//
+// Field names are stored once per frame, so a parsed event costs one varint per field name.
+void encode_batch(const Batch& batch, FrameCompression compression, std::string& out);
+
+struct DecodeError {
+  std::string message;
+};
+
+// Decodes a frame into a batch that owns `frame` (string views point into it: no copy per string). Every length
+// and index is checked: a malformed frame is an error, never a crash or an unbounded allocation.
+std::optional<Batch> decode_batch(std::unique_ptr<char[]> frame, std::size_t size, DecodeError& error);
+
+}  // namespace pyrolog

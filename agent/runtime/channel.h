@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "event/batch.h"
+#include "plugin/sink.h"
+#include "runtime/asio.h"
+
+namespace pyrolog {
+
+// The bounded buffer between the pipeline and one sink. Two kinds: `MemoryChannel` and `DiskChannel` (durable).
+//
+// A batch's AckGroup (its source's finalizer) is released when the channel holds the batch safely: for the
+// disk channel when its frame is durable per the sync policy; for the memory channel only when the sink has
+// delivered it. Either way, no source moves its position past data that a crash could lose.
+class Channel {
+ public:
+  virtual ~Channel() = default;
+
+  // Opens what the channel stores (the disk channel recovers its directory). Throws std::runtime_error.
+  virtual void open() {}
+  // Takes a batch; with `when_full: block`, waits while the channel is full or cannot write.
+  virtual Awaitable<void> push(Batch batch) = 0;
+  // The next batch for the sink, or nullopt once closed and drained.
+  virtual Awaitable<std::optional<Delivery>> pop() = 0;
+  // The sink delivered this batch. Deliveries may be acknowledged in any order.
+  virtual void ack(Delivery delivery) = 0;
+  // No more pushes; `pop` drains what is there.
+  virtual void close() = 0;
+  // Stops delivering (shutdown deadline): returns how many events are left undelivered.
+  virtual std::size_t abandon() = 0;
+
+  virtual std::uint64_t bytes() const = 0;
+  virtual std::uint64_t max_bytes() const = 0;
+  // True when what is left in the channel survives a restart.
+  virtual bool durable() const = 0;
+};
+
+}  // namespace pyrolog

@@ -1,0 +1,280 @@
+#include "runtime/disk_channel.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "codec/batch_codec.h"
+
+namespace pyrolog {
+
+namespace {
+constexpr std::string_view kReaderName = "sink";
+constexpr std::uint64_t kMinSegmentBytes = 1024 * 1024;
+
+channel::SyncPolicy sync_policy(ChannelSync sync) {
+  switch (sync) {
+    case ChannelSync::always:
+      return channel::SyncPolicy::always;
+    case ChannelSync::interval:
+      return channel::SyncPolicy::interval;
+    case ChannelSync::never:
+      return channel::SyncPolicy::never;
+  }
+  return channel::SyncPolicy::interval;
+}
+}  // namespace
+
+DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path directory, ComponentMetrics& sink_metrics,
+                         std::string sink_name)
+    : config_(config),
+      directory_(std::move(directory)),
+      metrics_(sink_metrics),
+      sink_name_(std::move(sink_name)),
+      bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")),
+      lag_gauge_(sink_metrics.gauge("channel_lag_batches",
+                                    "Batches in the channel that the sink has not acknowledged.")),
+      io_errors_(sink_metrics.counter("channel_io_errors", "Channel appends or reads that failed with an I/O "
+                                                           "error (a full disk); they are retried.")) {}
+
+DiskChannel::~DiskChannel() {
+  reader_.reset();
+  if (storage_) storage_->close();
+}
+
+void DiskChannel::open() {
+  channel::Options options;
+  options.directory = directory_;
+  options.sync = sync_policy(config_.sync);
+  options.sync_interval = config_.sync_interval;
+  options.max_bytes = config_.max_bytes.bytes;
+  // Several segments fit in max_bytes, so acknowledged ones can be deleted while new ones fill; and a segment
+  // always holds the largest batch a source makes.
+  options.segment_bytes = std::min(config_.segment_bytes.bytes,
+                                   std::max<std::uint64_t>(config_.max_bytes.bytes / 4, kMinSegmentBytes));
+  options.readers = {std::string(kReaderName)};
+  options.on_event = [name = sink_name_](const channel::Event& event) {
+    if (event.severity == channel::Severity::info) {
+      log::info(name, "channel: {}", event.message);
+    } else if (event.severity == channel::Severity::warning) {
+      log::warn(name, "channel: {}", event.message);
+    } else {
+      log::error(name, "channel: {}", event.message);
+    }
+  };
+  auto opened = channel::Channel::open(options);
+  if (!opened) {
+    throw std::runtime_error(fmt::format("cannot open the channel in {}: {}", directory_.string(),
+                                         opened.error().message()));
+  }
+  storage_ = std::move(*opened);
+  auto reader = storage_->open_reader(kReaderName);
+  if (!reader) {
+    throw std::runtime_error(fmt::format("cannot open the channel reader in {}: {}", directory_.string(),
+                                         reader.error().message()));
+  }
+  reader_ = std::move(*reader);
+  storage_->set_space_available_callback([this] {
+    std::lock_guard lock(mutex_);
+    ++space_generation_;
+    space_waiters_.notify_all();
+  });
+  reader_->set_data_available_callback([this] {
+    std::lock_guard lock(mutex_);
+    ++data_generation_;
+    data_waiters_.notify_all();
+  });
+  const auto stats = storage_->stats();
+  if (stats.committed_seq > 0 || stats.retained_bytes > 0) {
+    log::info(sink_name_, "channel {}: {} segment(s), {} bytes kept from before", directory_.string(), stats.segments,
+              stats.retained_bytes);
+  }
+  update_gauges();
+}
+
+Awaitable<void> DiskChannel::push(Batch batch) {
+  const std::size_t events = batch.size();
+  std::string frame;
+  encode_batch(batch, config_.compression, frame);
+  std::shared_ptr<AckGroup> ack = batch.take_ack();
+  const auto payload = std::span<const std::byte>(reinterpret_cast<const std::byte*>(frame.data()), frame.size());
+  std::chrono::milliseconds backoff{50};
+  for (;;) {
+    std::uint64_t seen_space = 0;
+    {
+      std::lock_guard lock(mutex_);
+      seen_space = space_generation_;
+    }
+    // The callback holds the source's finalizer until the frame is durable, or fails it if it never is.
+    const auto ec = storage_->try_append(payload, [ack](std::error_code error, std::uint64_t) {
+      if (error && ack) ack->fail();
+    });
+    if (!ec) {
+      metrics_.received_events.add(events);
+      update_gauges();
+      co_return;
+    }
+    if (ec == channel::Errc::closed) {
+      if (ack) ack->fail();
+      co_return;
+    }
+    if (ec == channel::Errc::frame_too_large) {
+      // A batch bigger than a segment can hold: it can never be stored, so waiting would block forever.
+      metrics_.dropped("frame_too_large").add(events);
+      log::error(sink_name_, "dropped a batch of {} events: {} bytes encoded is more than the channel's largest "
+                 "frame; raise channel.segment_bytes", events, frame.size());
+      co_return;
+    }
+    if (ec == channel::Errc::full) {
+      if (config_.when_full == WhenFull::drop_newest) {
+        metrics_.dropped("channel_full").add(events);
+        std::uint64_t suppressed = 0;
+        if (full_log_.allow(suppressed)) {
+          log::warn(sink_name_, "channel full ({} bytes): dropped a batch of {} events ({} more since last said)",
+                    config_.max_bytes.bytes, events, suppressed);
+        }
+        co_return;
+      }
+      co_await space_waiters_.wait(mutex_, [&] { return space_generation_ != seen_space || closed_; });
+      {
+        std::lock_guard lock(mutex_);
+        if (closed_) {  // abandoned while full: the source keeps its position
+          if (ack) ack->fail();
+          co_return;
+        }
+      }
+      continue;
+    }
+    // An I/O error (a full disk): nothing of the frame was kept. Wait, then try again; the sources pause.
+    io_errors_.add();
+    metrics_.errors.add();
+    std::uint64_t suppressed = 0;
+    if (error_log_.allow(suppressed)) {
+      log::error(sink_name_, "channel cannot write in {}: {}; sources are paused until it can ({} more errors)",
+                 directory_.string(), ec.message(), suppressed);
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor, backoff);
+    boost::system::error_code wait_ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_ && abandoned_) {
+        if (ack) ack->fail();
+        co_return;
+      }
+    }
+  }
+}
+
+Awaitable<std::optional<Delivery>> DiskChannel::pop() {
+  std::chrono::milliseconds backoff{50};
+  for (;;) {
+    std::uint64_t seen_data = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (abandoned_) co_return std::nullopt;
+      seen_data = data_generation_;
+    }
+    auto read = reader_->read(frame_);
+    if (!read) {
+      io_errors_.add();
+      std::uint64_t suppressed = 0;
+      if (error_log_.allow(suppressed)) {
+        log::error(sink_name_, "channel cannot read in {}: {}; retrying", directory_.string(), read.error().message());
+      }
+      asio::steady_timer timer(co_await asio::this_coro::executor, backoff);
+      boost::system::error_code wait_ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+      continue;
+    }
+    if (*read) {
+      auto buffer = std::make_unique<char[]>(frame_.payload.size());
+      std::memcpy(buffer.get(), frame_.payload.data(), frame_.payload.size());
+      DecodeError error;
+      auto batch = decode_batch(std::move(buffer), frame_.payload.size(), error);
+      const std::uint64_t seq = frame_.seq;
+      {
+        std::lock_guard lock(mutex_);
+        unacked_.insert(seq);
+      }
+      if (!batch) {
+        metrics_.dropped("undecodable_frame").add();
+        log::error(sink_name_, "channel frame {} in {} cannot be decoded ({}); skipped", seq, directory_.string(),
+                   error.message);
+        Delivery skip;
+        skip.sequence = seq;
+        ack(std::move(skip));
+        continue;
+      }
+      Delivery d;
+      d.sequence = seq;
+      d.batch = std::make_shared<const Batch>(std::move(*batch));
+      co_return d;
+    }
+    // Nothing to read for now. Closed means every push has returned and `close` made them all visible.
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) co_return std::nullopt;
+    }
+    co_await data_waiters_.wait(mutex_, [&] { return data_generation_ != seen_data || closed_ || abandoned_; });
+  }
+}
+
+void DiskChannel::ack(Delivery delivery) {
+  std::optional<std::uint64_t> advance_to;
+  {
+    std::lock_guard lock(mutex_);
+    acked_.insert(delivery.sequence);
+    // The cursor moves over the longest run of acknowledged batches from the oldest one not yet acknowledged.
+    while (!unacked_.empty() && acked_.contains(*unacked_.begin())) {
+      advance_to = *unacked_.begin();
+      acked_.erase(*advance_to);
+      unacked_.erase(unacked_.begin());
+    }
+  }
+  if (advance_to) {
+    if (auto ec = reader_->ack(*advance_to)) {
+      log::error(sink_name_, "channel: acknowledging up to frame {} failed: {}", *advance_to, ec.message());
+    }
+  }
+  update_gauges();
+}
+
+void DiskChannel::close() {
+  // Every push has returned: make what they appended durable and visible, so the sink can drain it.
+  if (storage_) {
+    if (auto ec = storage_->flush()) log::error(sink_name_, "channel: flush on close failed: {}", ec.message());
+  }
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  space_waiters_.notify_all();
+  data_waiters_.notify_all();
+}
+
+std::size_t DiskChannel::abandon() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  abandoned_ = true;
+  space_waiters_.notify_all();
+  data_waiters_.notify_all();
+  // What is left stays on disk for the next start: nothing is lost.
+  return 0;
+}
+
+std::uint64_t DiskChannel::bytes() const { return storage_ ? storage_->stats().retained_bytes : 0; }
+
+void DiskChannel::update_gauges() {
+  if (!storage_) return;
+  const auto stats = storage_->stats();
+  bytes_gauge_.set(static_cast<std::int64_t>(stats.retained_bytes));
+  for (const auto& r : stats.readers) {
+    if (r.name == kReaderName) lag_gauge_.set(static_cast<std::int64_t>(r.lag_frames));
+  }
+}
+
+}  // namespace pyrolog
