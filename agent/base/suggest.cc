@@ -31,16 +31,15 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
   std::size_t best_distance = 0;
   for (const auto& candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
+    // A candidate that keeps none of its characters is no typo of `word`, however short.
+    if (d >= candidate.size()) continue;
     if (!best || d < best_distance) {
       best = candidate;
       best_distance = d;
     }
   }
-  // Plausible typo: at most a third of the word changed, and at least one character kept.
-  if (best && best_distance > 0 && best_distance <= std::max<std::size_t>(1, word.size() / 3) &&
-      best_distance < best->size()) {
-    return best;
-  }
+  // Plausible typo: at most a third of the word changed (one edit for a short word), and not the word itself.
+  if (best && best_distance > 0 && best_distance <= std::max<std::size_t>(1, word.size() / 3)) return best;
   return std::nullopt;
 }
 

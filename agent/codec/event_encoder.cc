@@ -41,7 +41,57 @@ std::string_view component(std::string_view name, std::size_t index) {
   for (std::size_t i = 0; i < index; ++i) name.remove_prefix(name.find('.') + 1);
   return name.substr(0, name.find('.'));
 }
+// `timestamp`, `message`, or a name nested under either: the envelope has those keys.
+bool under_envelope(std::string_view name) {
+  for (std::string_view key : {std::string_view("timestamp"), std::string_view("message")}) {
+    if (name.starts_with(key) && (name.size() == key.size() || name[key.size()] == '.')) return true;
+  }
+  return false;
+}
+bool name_less(const Field* f, std::string_view name) { return f->name < name; }
 }  // namespace
+
+void EventEncoder::drop_overwritten(const Field* first) {
+  // `sorted_` is sorted by name, equal names in field order; a field's position in the event is `f - first`.
+  // A field is dropped when a later one (in field order) has the same name, a name nested under it, or a name it
+  // is nested under. Names nested under `n` are contiguous in `sorted_`, from the first name >= `n.`.
+  const std::size_t n = sorted_.size();
+  keep_.assign(n, 1);
+  const auto begin = sorted_.begin();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view name = sorted_[i]->name;
+    const auto position = sorted_[i] - first;
+    if (i + 1 < n && sorted_[i + 1]->name == name) {
+      keep_[i] = 0;
+      continue;
+    }
+    prefix_.assign(name);
+    prefix_ += '.';
+    for (auto it = std::lower_bound(begin + static_cast<std::ptrdiff_t>(i) + 1, sorted_.end(),
+                                    std::string_view(prefix_), name_less);
+         it != sorted_.end() && (*it)->name.starts_with(prefix_); ++it) {
+      if (*it - first > position) {
+        keep_[i] = 0;
+        break;
+      }
+    }
+    for (auto dot = name.find('.'); keep_[i] && dot != std::string_view::npos; dot = name.find('.', dot + 1)) {
+      const std::string_view parent = name.substr(0, dot);
+      const auto end = begin + static_cast<std::ptrdiff_t>(i);  // a parent sorts before its children
+      for (auto it = std::lower_bound(begin, end, parent, name_less); it != end && (*it)->name == parent; ++it) {
+        if (*it - first > position) {
+          keep_[i] = 0;
+          break;
+        }
+      }
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (keep_[i]) sorted_[kept++] = sorted_[i];
+  }
+  sorted_.resize(kept);
+}
 
 void EventEncoder::append_json(std::string& out, const Batch& batch, const Event& event) {
   out += "{\"timestamp\":\"";
@@ -51,11 +101,12 @@ void EventEncoder::append_json(std::string& out, const Batch& batch, const Event
   auto fields = batch.fields(event);
   sorted_.clear();
   for (const Field& f : fields) {
-    if (f.name == "timestamp" || f.name == "message") continue;  // the envelope's own keys win
+    if (under_envelope(f.name)) continue;  // the envelope's own keys win
     sorted_.push_back(&f);
   }
   // Sorting by name puts the members of each nested object together; stable keeps a repeated name's order.
   std::stable_sort(sorted_.begin(), sorted_.end(), [](const Field* a, const Field* b) { return a->name < b->name; });
+  drop_overwritten(fields.data());
   std::string_view previous;
   std::size_t open = 0;     // nested objects open
   bool need_comma = true;   // the envelope already has members

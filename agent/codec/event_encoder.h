@@ -13,7 +13,10 @@ enum class Encoding { raw, json };
 
 // Turns events into bytes for sinks that write text. `raw`: the line as received. `json`: one object with
 // `timestamp`, `message` (the raw line) and every field; dotted names nest (`http.status` becomes
-// `{"http":{"status":...}}`). Keeps scratch space between calls: one encoder per sink, not thread-safe.
+// `{"http":{"status":...}}`). No object ever repeats a key: fields whose names collide once nested keep what
+// setting them in order into nested objects would keep (a later `a` replaces an earlier `a` or `a.b`; a later
+// `a.b` replaces an earlier `a`), and fields named `timestamp` or `message`, or nested under them, are left out
+// (the envelope's keys win). Keeps scratch space between calls: one encoder per sink, not thread-safe.
 class EventEncoder {
  public:
   explicit EventEncoder(Encoding encoding) : encoding_(encoding) {}
@@ -23,9 +26,12 @@ class EventEncoder {
 
  private:
   void append_json(std::string& out, const Batch& batch, const Event& event);
+  void drop_overwritten(const Field* first);
 
   Encoding encoding_;
   std::vector<const Field*> sorted_;
+  std::vector<char> keep_;
+  std::string prefix_;
 };
 
 // The `encoding` option, as the sinks that write text declare it.

@@ -64,6 +64,14 @@ bool valid_component_name(const std::string& name) {
   });
 }
 
+// Where the value of `name` in `map` is (after `name:` when it is empty); the map's place when it is absent.
+config::Location value_location(const config::ParseContext& ctx, const YAML::Node& map, const std::string& name) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.Scalar() == name) return ctx.value_location(it->first, it->second);
+  }
+  return ctx.location(map);
+}
+
 struct InputRef {
   std::string text;
   config::Location where;
@@ -146,8 +154,15 @@ class Loader {
 
     const YAML::Node type_node = body["type"];
     const auto known = PluginRegistry::instance().types(kind);
+    const std::string missing_type =
+        known.empty() ? fmt::format("missing 'type'; this build has no {} types", kind_name(kind))
+                      : fmt::format("missing 'type'; a {} is one of: {}", kind_name(kind), fmt::join(known, ", "));
     if (!type_node.IsDefined()) {
-      ctx_.error(key, path, fmt::format("missing 'type'; a {} is one of: {}", kind_name(kind), fmt::join(known, ", ")));
+      ctx_.error(key, path, missing_type);
+      return;
+    }
+    if (type_node.IsNull()) {  // `type:` and nothing
+      ctx_.diagnostics->error(value_location(ctx_, body, "type"), path + ".type", missing_type);
       return;
     }
     auto type = ctx_.scalar(type_node, path + ".type", "a type name");
@@ -157,7 +172,8 @@ class Loader {
     if (c.plugin == nullptr) {
       std::string message = fmt::format("unknown {} type '{}'", kind_name(kind), c.type);
       if (auto best = closest_match(c.type, known)) message += fmt::format("; did you mean '{}'?", *best);
-      message += fmt::format(" (known: {})", fmt::join(known, ", "));
+      message += known.empty() ? fmt::format(" (this build has no {} types)", kind_name(kind))
+                               : fmt::format(" (known: {})", fmt::join(known, ", "));
       ctx_.error(type_node, path + ".type", message);
       return;
     }
@@ -171,7 +187,7 @@ class Loader {
       handled.emplace_back("inputs");
     } else {
       handled.emplace_back("inputs");
-      load_inputs(key, inputs, path, c);
+      load_inputs(key, inputs, value_location(ctx_, body, "inputs"), path, c);
     }
     if (kind == ComponentKind::sink) {
       handled.emplace_back("channel");
@@ -182,11 +198,17 @@ class Loader {
     out.components.push_back(std::move(c));
   }
 
-  void load_inputs(const YAML::Node& key, const YAML::Node& inputs, const std::string& path, ComponentConfig& c) {
+  void load_inputs(const YAML::Node& key, const YAML::Node& inputs, const config::Location& inputs_where,
+                   const std::string& path, ComponentConfig& c) {
     auto& refs = input_refs_[c.name];
     if (!inputs.IsDefined() || inputs.IsNull() || (inputs.IsSequence() && inputs.size() == 0)) {
-      ctx_.error(inputs.IsDefined() ? inputs : key, inputs.IsDefined() ? path + ".inputs" : path,
-                 fmt::format("a {} needs 'inputs': the sources or transforms it reads from", kind_name(c.kind)));
+      const std::string message =
+          fmt::format("a {} needs 'inputs': the sources or transforms it reads from", kind_name(c.kind));
+      if (inputs.IsDefined()) {
+        ctx_.diagnostics->error(inputs_where, path + ".inputs", message);
+      } else {
+        ctx_.error(key, path, message);
+      }
       return;
     }
     auto add = [&](const YAML::Node& item) {

@@ -60,7 +60,7 @@ std::variant<std::string, SubstitutionError> substitute_env(std::string_view tex
     if (!valid_name(name)) {
       return SubstitutionError{fmt::format("'${{{}}}' is not a valid variable reference", body)};
     }
-    auto value = lookup(std::string(name));
+    auto value = lookup ? lookup(std::string(name)) : std::nullopt;  // no lookup: nothing is set
     if (fallback) {
       out += (value && !value->empty()) ? *value : std::string(*fallback);
     } else if (value) {

@@ -192,6 +192,12 @@ class OptionTable final : public OptionTableBase {
         report_unknown(it->first, key, ctx, path, handled_elsewhere);
         continue;
       }
+      if (it->second.IsNull() && opt->info_.kind != OptionKind::section) {
+        // `key:` and nothing: said where the value is missing.
+        ctx.diagnostics->error(ctx.value_location(it->first, it->second), join(path, key),
+                               wrong_shape(*opt, "nothing"));
+        continue;
+      }
       opt->parse_(it->second, out, ctx, join(path, key));
     }
     check_required(seen, node, ctx, path);
@@ -229,6 +235,14 @@ class OptionTable final : public OptionTableBase {
  private:
   static std::string join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
+  }
+
+  // "expected an integer, got a list"; "expected one of block, drop_newest; got nothing".
+  static std::string wrong_shape(const Option& opt, std::string_view got) {
+    if (opt.info_.kind == OptionKind::choice) {
+      return fmt::format("expected one of {}; got {}", fmt::join(opt.info_.choices, ", "), got);
+    }
+    return fmt::format("expected {}, got {}", detail::expected_text(opt.info_.kind), got);
   }
 
   const Option* find(std::string_view key) const {
@@ -294,6 +308,10 @@ class OptionTable final : public OptionTableBase {
       }
       out = std::move(values);
     } else {
+      if (kind == OptionKind::choice && !node.IsScalar()) {
+        ctx.error(node, path, wrong_shape(opt, describe_node_shape(node)));
+        return;
+      }
       auto text = ctx.scalar(node, path, detail::expected_text(kind));
       if (!text) return;
       if (auto value = convert<M>(*text, opt, ctx, node, path)) out = std::move(*value);

@@ -19,6 +19,13 @@ std::string_view describe_node_shape(const YAML::Node& node) {
   return "nothing";
 }
 
+Location ParseContext::value_location(const YAML::Node& key, const YAML::Node& value) const {
+  if (!value.IsNull()) return location(value);
+  Location where = location(key);
+  if (where.line > 0) where.column += static_cast<int>(key.Scalar().size()) + 1;
+  return where;
+}
+
 std::optional<std::string> ParseContext::scalar(const YAML::Node& node, const std::string& path,
                                                 std::string_view expected) const {
   if (!node.IsScalar()) {

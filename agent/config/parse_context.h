@@ -25,6 +25,9 @@ struct ParseContext {
   void error(const YAML::Node& node, std::string path, std::string message) const {
     diagnostics->error(location(node), std::move(path), std::move(message));
   }
+  // Where the value of `key` is: for `key:` with nothing after it, just after the colon (yaml-cpp marks an
+  // empty value at the next token, often on the next line).
+  Location value_location(const YAML::Node& key, const YAML::Node& value) const;
 
   // The text of a scalar with `${VAR}` substituted; reports and returns nullopt for a non-scalar or a bad
   // substitution. `expected` names what the option wanted, for the message.

@@ -2,18 +2,18 @@
 
 namespace pyrolog {
 
-void LineSplitter::add_partial(std::string_view bytes, Batch&, bool& emit_truncated) {
+void LineSplitter::add_partial(std::string_view bytes) {
   if (discarding_) return;
   if (partial_.size() + bytes.size() <= max_) {
     partial_.append(bytes);
     return;
   }
-  // The line is over the limit: keep what fits, then discard until its newline.
+  // The line is over the limit: keep what fits (it is emitted when the newline comes), or nothing, and discard
+  // the rest up to the newline.
   discarding_ = true;
   if (mode_ == OverlongLine::truncate) {
     partial_.append(bytes.substr(0, max_ - partial_.size()));
     ++stats_.truncated;
-    emit_truncated = true;
   } else {
     partial_.clear();
     ++stats_.dropped;

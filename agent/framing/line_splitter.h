@@ -21,7 +21,8 @@ struct LineSplitterStats {
 // Splits a byte stream into newline-terminated lines, copying them into a batch in as few copies as it can
 // (one per call for the lines wholly inside `data`). The newline is not part of a line; every other byte is
 // kept as it came. A line is never longer than `max_line_bytes`: longer ones are truncated or dropped, and
-// counted. A partial last line is kept (bounded by the limit) until its newline arrives or `finish` is called.
+// counted. A partial last line is kept (bounded by the limit) until its newline arrives or `finish` is called;
+// so is a truncated line, which is emitted when its newline arrives, with the offset past that newline.
 class LineSplitter {
  public:
   LineSplitter(std::size_t max_line_bytes, OverlongLine mode) : max_(max_line_bytes), mode_(mode) {}
@@ -41,11 +42,13 @@ class LineSplitter {
 
  private:
   // Adds bytes without a newline to the partial line, applying the limit.
-  void add_partial(std::string_view bytes, Batch& batch, bool& emit_truncated);
+  void add_partial(std::string_view bytes);
+  // Whether the line in progress is emitted when it ends: not when it is being dropped.
+  bool keeps_line() const { return !discarding_ || mode_ == OverlongLine::truncate; }
 
   std::size_t max_;
   OverlongLine mode_;
-  std::string partial_;
+  std::string partial_;          // the line in progress (its first `max_` bytes, when truncated)
   bool discarding_ = false;      // inside an over-long line whose rest is thrown away
   std::uint64_t offset_ = 0;     // bytes consumed so far
   LineSplitterStats stats_;
@@ -53,27 +56,23 @@ class LineSplitter {
 
 template <class OnLine>
 void LineSplitter::feed(std::string_view data, Batch& batch, OnLine&& on_line) {
+  if (data.empty()) return;
   // 1. Finish a line begun in an earlier call.
   if (!partial_.empty() || discarding_) {
     const void* nl = std::memchr(data.data(), '\n', data.size());
     if (nl == nullptr) {
-      bool emit_truncated = false;
-      add_partial(data, batch, emit_truncated);
+      add_partial(data);
       offset_ += data.size();
-      if (emit_truncated) {
-        on_line(batch.store(std::string_view(partial_).substr(0, max_)), offset_);
-        partial_.clear();
-      }
       return;
     }
     const std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - data.data());
-    bool emit_truncated = false;
-    add_partial(data.substr(0, len), batch, emit_truncated);
+    add_partial(data.substr(0, len));
     offset_ += len + 1;
-    if (emit_truncated || !discarding_) on_line(batch.store(partial_), offset_);
+    if (keeps_line()) on_line(batch.store(partial_), offset_);
     partial_.clear();
     discarding_ = false;
     data.remove_prefix(len + 1);
+    if (data.empty()) return;
   }
   // 2. Every line wholly inside `data`: one copy into the batch, then views.
   const char* last_nl = static_cast<const char*>(memrchr(data.data(), '\n', data.size()));
@@ -99,19 +98,14 @@ void LineSplitter::feed(std::string_view data, Batch& batch, OnLine&& on_line) {
   }
   // 3. The start of a line whose newline has not come yet.
   if (!data.empty()) {
-    bool emit_truncated = false;
-    add_partial(data, batch, emit_truncated);
+    add_partial(data);
     offset_ += data.size();
-    if (emit_truncated) {
-      on_line(batch.store(std::string_view(partial_).substr(0, max_)), offset_);
-      partial_.clear();
-    }
   }
 }
 
 template <class OnLine>
 void LineSplitter::finish(Batch& batch, OnLine&& on_line) {
-  if (!partial_.empty() && !discarding_) on_line(batch.store(partial_), offset_);
+  if (discarding_ ? keeps_line() : !partial_.empty()) on_line(batch.store(partial_), offset_);
   partial_.clear();
   discarding_ = false;
 }

@@ -20,6 +20,21 @@ std::string escape_label(const std::string& v) {
   return out;
 }
 
+// HELP text escapes only backslashes and newlines (the Prometheus text format).
+std::string escape_help(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string render_labels(const Labels& labels) {
   if (labels.empty()) return "";
   std::string out = "{";
@@ -63,7 +78,8 @@ std::string MetricsRegistry::render_prometheus() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, f] : families_) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.is_counter ? "counter" : "gauge");
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(f.help), name,
+                       f.is_counter ? "counter" : "gauge");
     for (const auto& [labels, c] : f.counters) out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
     for (const auto& [labels, g] : f.gauges) out += fmt::format("{}{} {}\n", name, render_labels(labels), g->value());
   }

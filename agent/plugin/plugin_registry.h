@@ -94,11 +94,22 @@ bool register_source(std::string type, std::string summary, std::string descript
   return true;
 }
 
+// A transform whose config has a `std::string component_name` member (not an option) gets it filled with the
+// component's name when its options are parsed, e.g. to label its own metrics.
 template <class Config, class Impl>
 bool register_transform(std::string type, std::string summary, std::string description = {},
                         std::function<std::vector<std::string>(const Config&)> outputs = {}) {
   auto d = detail::make_descriptor<Config>(ComponentKind::transform, std::move(type), std::move(summary),
                                            std::move(description));
+  if constexpr (requires(Config& c) { c.component_name = std::string(); }) {
+    d.parse = [](const YAML::Node& node, const config::ParseContext& ctx, const std::string& path,
+                 const std::vector<std::string>& handled) -> std::shared_ptr<const void> {
+      auto config = std::make_shared<Config>();
+      if (!Config::options().parse(node, *config, ctx, path, handled)) return nullptr;
+      config->component_name = path.substr(path.rfind('.') + 1);  // path is `transforms.<name>`
+      return config;
+    };
+  }
   d.make_transform = [](const void* c) { return std::make_unique<Impl>(*static_cast<const Config*>(c)); };
   if (outputs) {
     d.outputs = [outputs](const void* c) { return outputs(*static_cast<const Config*>(c)); };

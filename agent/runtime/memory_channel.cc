@@ -13,9 +13,28 @@ Awaitable<void> MemoryChannel::push(Batch batch) {
   const std::size_t size = batch.byte_size();
   const std::size_t events = batch.size();
   auto has_room = [&] { return closed_ || bytes_ == 0 || bytes_ + size <= max_bytes_; };
-  {
+  for (;;) {
     std::unique_lock lock(mutex_);
-    if (!has_room() && when_full_ == WhenFull::drop_newest) {
+    if (closed_) {
+      if (auto ack = batch.take_ack()) ack->fail();
+      co_return;
+    }
+    if (has_room()) {
+      // Checked and taken under one lock: another pusher cannot take the room in between.
+      Item item;
+      item.ack = batch.take_ack();
+      item.bytes = size;
+      item.sequence = next_sequence_++;
+      item.batch = std::make_shared<const Batch>(std::move(batch));
+      bytes_ += size;
+      events_ += events;
+      bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
+      queue_.push_back(std::move(item));
+      metrics_.received_events.add(events);
+      data_waiters_.notify_all();
+      co_return;
+    }
+    if (when_full_ == WhenFull::drop_newest) {
       lock.unlock();
       metrics_.dropped("channel_full").add(events);
       std::uint64_t suppressed = 0;
@@ -25,42 +44,35 @@ Awaitable<void> MemoryChannel::push(Batch batch) {
       }
       co_return;
     }
+    lock.unlock();
+    co_await space_waiters_.wait(mutex_, has_room);
   }
-  co_await space_waiters_.wait(mutex_, has_room);
-  std::unique_lock lock(mutex_);
-  if (closed_) {
-    if (auto ack = batch.take_ack()) ack->fail();
-    co_return;
-  }
-  Item item;
-  item.ack = batch.take_ack();
-  item.bytes = size;
-  item.sequence = next_sequence_++;
-  item.batch = std::make_shared<const Batch>(std::move(batch));
-  bytes_ += size;
-  events_ += events;
-  bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
-  queue_.push_back(std::move(item));
-  metrics_.received_events.add(events);
-  data_waiters_.notify_all();
 }
 
 Awaitable<std::optional<Delivery>> MemoryChannel::pop() {
-  co_await data_waiters_.wait(mutex_, [&] { return closed_ || !queue_.empty(); });
-  std::unique_lock lock(mutex_);
-  if (queue_.empty()) co_return std::nullopt;  // closed and drained
-  Item item = std::move(queue_.front());
-  queue_.pop_front();
-  Delivery d;
-  d.sequence = item.sequence;
-  d.token = std::make_shared<InFlight>(InFlight{std::move(item.ack), item.bytes, item.batch->size()});
-  d.batch = std::move(item.batch);
-  co_return d;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (!queue_.empty()) {
+        Item item = std::move(queue_.front());
+        queue_.pop_front();
+        Delivery d;
+        d.sequence = item.sequence;
+        d.token = std::make_shared<InFlight>(std::move(item.ack), item.bytes, item.batch->size());
+        d.batch = std::move(item.batch);
+        co_return d;
+      }
+      if (closed_) co_return std::nullopt;  // closed and drained
+    }
+    // Another popper may take what woke us: the loop looks again.
+    co_await data_waiters_.wait(mutex_, [&] { return closed_ || !queue_.empty(); });
+  }
 }
 
 void MemoryChannel::ack(Delivery delivery) {
   auto* in_flight = static_cast<InFlight*>(delivery.token.get());
   std::lock_guard lock(mutex_);
+  in_flight->acked = true;
   bytes_ -= in_flight->bytes;
   events_ -= in_flight->events;
   bytes_gauge_.set(static_cast<std::int64_t>(bytes_));

@@ -45,10 +45,19 @@ class MemoryChannel final : public Channel {
     std::size_t bytes = 0;
     std::uint64_t sequence = 0;
   };
+  // What the channel keeps of a batch the sink took. A delivery let go without `ack` (a sink that threw) fails
+  // the batch's finalizer: the source must not move past data nobody delivered.
   struct InFlight {
+    InFlight(std::shared_ptr<AckGroup> a, std::size_t b, std::size_t e) : ack(std::move(a)), bytes(b), events(e) {}
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    ~InFlight() {
+      if (!acked && ack) ack->fail();
+    }
     std::shared_ptr<AckGroup> ack;
     std::size_t bytes = 0;
     std::size_t events = 0;
+    bool acked = false;
   };
 
   const std::uint64_t max_bytes_;

@@ -217,6 +217,12 @@ void Pipeline::start() {
 }
 
 void Pipeline::route(Node& from, std::size_t output, Batch batch, Outbox& outbox) {
+  if (output >= from.outputs.size()) {
+    // A transform emitted to an output it does not have: a bug in the transform. Count it, keep going.
+    from.metrics->dropped("bad_output").add(batch.size());
+    log::error(from.config->name, "emitted to output {} of {}; batch dropped", output, from.outputs.size());
+    return;
+  }
   const auto& targets = from.outputs[output];
   if (targets.empty()) {
     from.metrics->dropped("unrouted").add(batch.size());
@@ -240,6 +246,8 @@ void Pipeline::route(Node& from, std::size_t output, Batch batch, Outbox& outbox
 
 Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
   Outbox outbox;
+  // Kept aside: if a transform throws, the batch may already be gone when the exception arrives here.
+  const std::shared_ptr<AckGroup> ack = batch.ack();
   try {
     route(source, 0, std::move(batch), outbox);
   } catch (const std::exception& e) {
@@ -247,9 +255,7 @@ Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
     // finalizer fails, so the source does not move past it.
     source.metrics->errors.add();
     log::error(source.config->name, "a transform failed on a batch: {}", e.what());
-    for (auto& [node, b] : outbox.items) {
-      if (auto ack = b.ack()) ack->fail();
-    }
+    if (ack) ack->fail();
     co_return;
   }
   for (auto& [node, b] : outbox.items) co_await node->channel->push(std::move(b));

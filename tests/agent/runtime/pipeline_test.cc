@@ -1,0 +1,539 @@
+#include "runtime/pipeline.h"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/io_wait.h"
+#include "support/test_plugins.h"
+
+namespace pyrolog {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+using testing::probe;
+using testing::ProbeState;
+using testing::run_until;
+using testing::spawn;
+using ::testing::UnorderedElementsAre;
+
+// A pipeline from a config text, driven on the test's thread. `${P}` in the text is a probe prefix unique to
+// the test, so `probe: ${P}-out` is the probe `p("out")`.
+class PipelineTest : public ::testing::Test {
+ protected:
+  void build(const std::string& yaml) {
+    const std::string prefix = prefix_;
+    auto loaded = load_config_text(yaml, "pipeline.yaml",
+                                   [prefix](const std::string& name) -> std::optional<std::string> {
+                                     if (name == "P") return prefix;
+                                     return std::nullopt;
+                                   });
+    ASSERT_TRUE(loaded.config.has_value()) << loaded.diagnostics.to_string();
+    config_ = std::move(*loaded.config);
+    pipeline_ = std::make_unique<Pipeline>(config_, io_, registry_);
+  }
+  void start() {
+    pipeline_->open();
+    pipeline_->start();
+  }
+  // Stops the pipeline (running the io_context until it has); its result.
+  Pipeline::StopResult stop(std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
+    auto stopped = spawn(io_, pipeline_->stop(deadline));
+    EXPECT_TRUE(run_until(io_, [&] { return stopped->done(); })) << "stop did not complete";
+    EXPECT_FALSE(stopped->error());
+    return stopped->value().value_or(Pipeline::StopResult{false, 0});
+  }
+  testing::Probe& p(const std::string& name) { return probe(prefix_ + "-" + name); }
+  // Runs the io_context until `pred` holds for the probe `name`.
+  bool run_until_probe(const std::string& name, const std::function<bool(const ProbeState&)>& pred) {
+    return run_until(io_, [&] { return pred(p(name).snapshot()); });
+  }
+
+  const std::string prefix_ = testing::unique_probe_name();
+  asio::io_context io_;
+  MetricsRegistry registry_;
+  AgentConfig config_;
+  std::unique_ptr<Pipeline> pipeline_;
+};
+
+std::vector<std::pair<std::size_t, bool>> all_ok(std::size_t n) {
+  std::vector<std::pair<std::size_t, bool>> out;
+  for (std::size_t i = 0; i < n; ++i)
+    out.emplace_back(i, true);
+  return out;
+}
+
+TEST_F(PipelineTest, DeliversEveryBatchAndAcknowledgesTheSource) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 3
+    events: 2
+sinks:
+  out:
+    type: test_sink
+    channel: {type: memory, max_bytes: 1MiB}
+    probe: ${P}-out
+    inputs: [in]
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 3; }));
+  EXPECT_EQ(p("in").snapshot().acks, all_ok(3));
+  EXPECT_THAT(p("out").snapshot().lines(),
+              ElementsAre("in-0-0", "in-0-1", "in-1-0", "in-1-1", "in-2-0", "in-2-1"));
+  EXPECT_EQ(pipeline_->events_in(), 6u);
+  EXPECT_EQ(pipeline_->events_out(), 6u);
+  EXPECT_EQ(pipeline_->channel_capacity(), 1024u * 1024);
+  EXPECT_EQ(pipeline_->channel_bytes(), 0u);
+
+  EXPECT_TRUE(stop().drained);
+  EXPECT_TRUE(p("in").snapshot().source_stopped);
+  EXPECT_TRUE(p("out").snapshot().sink_finished);
+}
+
+TEST_F(PipelineTest, FanOutDeliversToBothSinksAndAcksOnlyAfterBoth) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 3
+sinks:
+  fast:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-fast
+    inputs: [in]
+  slow:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-slow
+    inputs: [in]
+    hold_acks: true
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("slow", [](const ProbeState& s) { return s.held == 3; }));
+  ASSERT_TRUE(run_until_probe("fast", [](const ProbeState& s) { return s.batches.size() == 3; }));
+  testing::run_ready(io_);
+  // Every batch reached both sinks; `fast` acknowledged them, `slow` holds them: no finalizer has run.
+  EXPECT_THAT(p("fast").snapshot().lines(), ElementsAre("in-0-0", "in-1-0", "in-2-0"));
+  EXPECT_THAT(p("slow").snapshot().lines(), ElementsAre("in-0-0", "in-1-0", "in-2-0"));
+  EXPECT_TRUE(p("in").snapshot().acks.empty());
+  EXPECT_GT(pipeline_->channel_bytes(), 0u);
+
+  EXPECT_EQ(p("slow").release_held(), 3u);
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 3; }));
+  EXPECT_EQ(p("in").snapshot().acks, all_ok(3));
+  EXPECT_EQ(pipeline_->channel_bytes(), 0u);
+  EXPECT_EQ(pipeline_->events_out(), 6u);
+  EXPECT_TRUE(stop().drained);
+}
+
+TEST_F(PipelineTest, TransformsRunInOrderAndFanOut) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 2
+transforms:
+  tag:
+    type: test_passthrough
+    inputs: [in]
+    tag: tagged
+  retag:
+    type: test_passthrough
+    inputs: [tag]
+    tag: retagged
+sinks:
+  raw:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-raw
+    inputs: [in]
+  tagged:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-tagged
+    inputs: [tag]
+  both:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-both
+    inputs: [tag, retag]
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 2; }));
+  EXPECT_EQ(p("in").snapshot().acks, all_ok(2));
+
+  auto tags_of = [](const ProbeState& s) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& b : s.batches) {
+      for (std::size_t i = 0; i < b.lines.size(); ++i)
+        out.emplace_back(b.lines[i], b.tags[i]);
+    }
+    return out;
+  };
+  EXPECT_THAT(tags_of(p("raw").snapshot()), ElementsAre(Pair("in-0-0", ""), Pair("in-1-0", "")));
+  EXPECT_THAT(tags_of(p("tagged").snapshot()),
+              ElementsAre(Pair("in-0-0", "tagged"), Pair("in-1-0", "tagged")));
+  // A clone on each branch: `retag` changing its copy does not change what `tag` sent to `both`.
+  EXPECT_THAT(tags_of(p("both").snapshot()),
+              UnorderedElementsAre(Pair("in-0-0", "tagged"), Pair("in-0-0", "retagged"),
+                                   Pair("in-1-0", "tagged"), Pair("in-1-0", "retagged")));
+  EXPECT_EQ(
+      registry_.counter_value("pyrolog_component_received_events_total",
+                              {{"component", "retag"}, {"kind", "transform"}, {"type", "test_passthrough"}}),
+      2u);
+  EXPECT_TRUE(stop().drained);
+}
+
+TEST_F(PipelineTest, NamedOutputsRouteEvents) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 2
+    lines: ["errors:1", "slow:2", "other:3", "errors:4", "slow:5"]
+transforms:
+  route:
+    type: test_router
+    inputs: [in]
+    routes: [errors, slow, unread]
+sinks:
+  errors:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-errors
+    inputs: [route.errors]
+  slow:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-slow
+    inputs: [route.slow]
+    hold_acks: true
+  rest:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-rest
+    inputs: [route]
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("slow", [](const ProbeState& s) { return s.held == 2; }));
+  ASSERT_TRUE(run_until_probe("errors", [](const ProbeState& s) { return s.batches.size() == 2; }));
+  ASSERT_TRUE(run_until_probe("rest", [](const ProbeState& s) { return s.batches.size() == 2; }));
+  EXPECT_THAT(p("errors").snapshot().lines(), ElementsAre("errors:1", "errors:4", "errors:1", "errors:4"));
+  EXPECT_THAT(p("slow").snapshot().lines(), ElementsAre("slow:2", "slow:5", "slow:2", "slow:5"));
+  EXPECT_THAT(p("rest").snapshot().lines(), ElementsAre("other:3", "other:3"));
+  // Every part of a batch shares its finalizer: the source hears of it once all three sinks delivered.
+  testing::run_ready(io_);
+  EXPECT_TRUE(p("in").snapshot().acks.empty());
+  p("slow").release_held();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 2; }));
+  EXPECT_EQ(p("in").snapshot().acks, all_ok(2));
+  EXPECT_TRUE(stop().drained);
+}
+
+TEST_F(PipelineTest, AnOutputNobodyReadsIsCountedAsUnrouted) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 1
+    lines: ["keep:1", "lost:2", "lost:3"]
+transforms:
+  route:
+    type: test_router
+    inputs: [in]
+    routes: [keep, lost]
+sinks:
+  out:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-out
+    inputs: [route.keep]
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 1; }));
+  EXPECT_EQ(p("in").snapshot().acks, all_ok(1));
+  EXPECT_THAT(p("out").snapshot().lines(), ElementsAre("keep:1"));
+  EXPECT_EQ(registry_.counter_sum("pyrolog_component_discarded_events_total",
+                                  {{"component", "route"}, {"reason", "unrouted"}}),
+            2u);
+  EXPECT_TRUE(stop().drained);
+}
+
+TEST_F(PipelineTest, AFullChannelHoldsTheSourceBack) {
+  // Each batch (2000 events) is bigger than the 64KiB channel: the second waits until the first is delivered.
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 3
+    events: 2000
+sinks:
+  out:
+    type: test_sink
+    probe: ${P}-out
+    inputs: [in]
+    hold_acks: true
+    channel: {type: memory, max_bytes: 64KiB, when_full: block}
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("out", [](const ProbeState& s) { return s.held == 1; }));
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.submitted == 1; }));
+  testing::run_ready(io_);
+  EXPECT_EQ(p("in").snapshot().submitted, 1u) << "the second submit waits for room";
+  EXPECT_EQ(p("out").snapshot().batches.size(), 1u);
+
+  for (std::size_t delivered = 1; delivered <= 3; ++delivered) {
+    ASSERT_TRUE(run_until_probe("out", [](const ProbeState& s) { return s.held == 1; }));
+    EXPECT_EQ(p("out").release_held(), 1u);
+    ASSERT_TRUE(run_until_probe("in", [&](const ProbeState& s) { return s.acks.size() == delivered; }));
+  }
+  EXPECT_EQ(p("in").snapshot().acks, all_ok(3));
+  EXPECT_EQ(p("in").snapshot().submitted, 3u);
+  EXPECT_TRUE(stop().drained);
+}
+
+TEST_F(PipelineTest, DropNewestKeepsTheSourceGoing) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 3
+    events: 2000
+sinks:
+  out:
+    type: test_sink
+    probe: ${P}-out
+    inputs: [in]
+    hold_acks: true
+    channel: {type: memory, max_bytes: 64KiB, when_full: drop_newest}
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.submitted == 3; }));
+  ASSERT_TRUE(run_until_probe("out", [](const ProbeState& s) { return s.held == 1; }));
+  EXPECT_EQ(registry_.counter_sum("pyrolog_component_discarded_events_total",
+                                  {{"component", "out"}, {"reason", "channel_full"}}),
+            4000u);
+  p("out").release_held();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 3; }));
+  EXPECT_TRUE(stop().drained);
+}
+
+TEST_F(PipelineTest, StopDeliversWhatWasAcceptedFirst) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 20
+    events: 5
+sinks:
+  a:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-a
+    inputs: [in]
+  b:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-b
+    inputs: [in]
+)");
+  start();
+  // Stop at once: the source still submits its batches, and the sinks drain their channels before returning.
+  EXPECT_TRUE(stop().drained);
+  const auto in = p("in").snapshot();
+  EXPECT_TRUE(in.source_stopped);
+  EXPECT_EQ(in.submitted, 20u);
+  EXPECT_EQ(in.acks, all_ok(20));
+  for (const char* sink : {"a", "b"}) {
+    const auto s = p(sink).snapshot();
+    EXPECT_TRUE(s.sink_finished) << sink;
+    EXPECT_EQ(s.events_received(), 100u) << sink;
+  }
+  EXPECT_EQ(pipeline_->events_out(), 200u);
+}
+
+TEST_F(PipelineTest, StopGivesUpAtTheDeadlineAndFailsWhatIsQueued) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 3
+    events: 2000
+sinks:
+  out:
+    type: test_sink
+    probe: ${P}-out
+    inputs: [in]
+    hold_acks: true
+    channel: {type: memory, max_bytes: 64KiB}
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("out", [](const ProbeState& s) { return s.held == 1; }));
+  // The sink never acknowledges: the source waits for room, and the stop cannot drain.
+  const auto result = stop(std::chrono::milliseconds(50));
+  EXPECT_FALSE(result.drained);
+  EXPECT_EQ(result.lost_events, 0u);  // batch 0 is the sink's, batch 1 was never queued
+  // The refused batches let the source run on to its end; the closed channel lets the sink return.
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.source_stopped; }));
+  ASSERT_TRUE(run_until_probe("out", [](const ProbeState& s) { return s.sink_finished; }));
+  EXPECT_THAT(p("in").snapshot().acks,
+              ElementsAre(Pair(1, false), Pair(2, false)));  // they keep their position
+  // What the sink had taken is the sink's: delivered late, it counts as delivered.
+  p("out").release_held();
+  EXPECT_THAT(p("in").snapshot().acks, ElementsAre(Pair(1, false), Pair(2, false), Pair(0, true)));
+}
+
+TEST_F(PipelineTest, OpenNamesTheComponentThatFailed) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    open_error: cannot bind 127.0.0.1:1
+sinks:
+  out:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-out
+    inputs: [in]
+)");
+  try {
+    pipeline_->open();
+    FAIL() << "open did not throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "source 'in': cannot bind 127.0.0.1:1");
+  }
+}
+
+// A transform that throws is a bug, and the agent stays up; but the batch was not delivered, so its source
+// must hear `false` and keep its position. Today the batch dies in the unwinding with its finalizer intact
+// and the source hears `true`. Enable when Pipeline::submit (runtime/pipeline.cc) fails the batch's AckGroup.
+TEST_F(PipelineTest, ATransformThatThrowsFailsTheBatch) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 1
+    lines: [ok, boom]
+transforms:
+  pass:
+    type: test_passthrough
+    inputs: [in]
+    fail_on: boom
+sinks:
+  out:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-out
+    inputs: [pass]
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 1; }));
+  EXPECT_THAT(p("in").snapshot().acks, ElementsAre(Pair(0, false)));
+  EXPECT_TRUE(stop().drained);
+}
+
+// A sink that throws while delivering drops its Delivery unacknowledged; that batch was not delivered and its
+// source must hear `false`. Today the channel's token releases the finalizer as a success. Enable when fixed
+// in runtime/memory_channel.cc.
+TEST_F(PipelineTest, ASinkThatThrowsFailsTheBatch) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 1
+    lines: [boom]
+sinks:
+  out:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-out
+    inputs: [in]
+    fail_on: boom
+)");
+  start();
+  ASSERT_TRUE(run_until_probe("in", [](const ProbeState& s) { return s.acks.size() == 1; }));
+  EXPECT_THAT(p("in").snapshot().acks, ElementsAre(Pair(0, false)));
+}
+
+TEST(PipelineThreads, FanOutOnWorkerThreads) {
+  // The runtime's way: an io_context run by several threads, a strand per component (run under TSan).
+  const std::string prefix = testing::unique_probe_name();
+  auto loaded = load_config_text(
+      R"(sources:
+  one:
+    type: test_source
+    probe: ${P}-one
+    batches: 40
+    events: 10
+  two:
+    type: test_source
+    probe: ${P}-two
+    batches: 40
+    events: 10
+transforms:
+  tag:
+    type: test_passthrough
+    inputs: [one, two]
+    tag: t
+sinks:
+  a:
+    type: test_sink
+    probe: ${P}-a
+    inputs: [tag]
+    channel: {type: memory, max_bytes: 64KiB}
+  b:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-b
+    inputs: [one, two]
+)",
+      "threads.yaml", [prefix](const std::string&) -> std::optional<std::string> { return prefix; });
+  ASSERT_TRUE(loaded.config.has_value()) << loaded.diagnostics.to_string();
+  asio::io_context io;
+  MetricsRegistry registry;
+  auto pipeline = std::make_unique<Pipeline>(*loaded.config, io, registry);
+  pipeline->open();
+  pipeline->start();
+  auto work = asio::make_work_guard(io);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&io] { io.run(); });
+
+  for (const char* source : {"one", "two"}) {
+    EXPECT_TRUE(probe(prefix + "-" + source).wait([](const ProbeState& s) { return s.acks.size() == 40; }))
+        << source;
+  }
+  auto stopped = spawn(io, pipeline->stop(std::chrono::seconds(10)));
+  EXPECT_TRUE(stopped->wait());
+  work.reset();
+  for (auto& t : threads)
+    t.join();
+
+  ASSERT_TRUE(stopped->value().has_value());
+  EXPECT_TRUE(stopped->value()->drained);
+  EXPECT_EQ(stopped->value()->lost_events, 0u);
+  for (const char* source : {"one", "two"})
+    EXPECT_EQ(probe(prefix + "-" + source).snapshot().acks.size(), 40u);
+  for (const char* sink : {"a", "b"}) {
+    const auto s = probe(prefix + "-" + sink).snapshot();
+    EXPECT_EQ(s.events_received(), 800u) << sink;
+    EXPECT_TRUE(s.sink_finished) << sink;
+  }
+  for (const auto& b : probe(prefix + "-a").snapshot().batches) {
+    for (const auto& tag : b.tags)
+      ASSERT_EQ(tag, "t");
+  }
+  pipeline.reset();
+}
+
+}  // namespace
+}  // namespace pyrolog
