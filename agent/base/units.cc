@@ -11,8 +11,10 @@ namespace pyrolog {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -73,7 +75,8 @@ std::optional<Duration> parse_duration(std::string_view text) {
   for (const auto& [unit, factor] : kUnits) {
     if (parts->second == unit) {
       auto ms = checked_multiply(parts->first, factor);
-      if (!ms || *ms > static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max())) return std::nullopt;
+      if (!ms || *ms > static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max()))
+        return std::nullopt;
       return Duration{static_cast<Duration::rep>(*ms)};
     }
   }
@@ -88,7 +91,8 @@ std::string format_byte_size(ByteSize size) {
       {"KiB", 1024},
   }};
   for (const auto& [unit, factor] : kUnits) {
-    if (size.bytes >= factor && size.bytes % factor == 0) return fmt::format("{}{}", size.bytes / factor, unit);
+    if (size.bytes >= factor && size.bytes % factor == 0)
+      return fmt::format("{}{}", size.bytes / factor, unit);
   }
   return fmt::format("{}B", size.bytes);
 }

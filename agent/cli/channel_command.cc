@@ -24,34 +24,41 @@ namespace {
 void print_inspect(const channel::InspectReport& r) {
   std::printf("channel %s%s\n", r.directory.c_str(), r.in_use ? " (open by a running agent)" : "");
   std::printf("  %zu segment(s), %llu frame(s), %llu bytes\n", r.segments.size(),
-              static_cast<unsigned long long>(r.total_frames), static_cast<unsigned long long>(r.total_bytes));
+              static_cast<unsigned long long>(r.total_frames),
+              static_cast<unsigned long long>(r.total_bytes));
   for (const auto& s : r.segments) {
     std::string range = "empty";
-    if (s.first_frame_seq && s.last_frame_seq) range = fmt::format("frames {}..{}", *s.first_frame_seq, *s.last_frame_seq);
-    std::printf("  segment %-8llu %12llu bytes  %8llu frames  %s  header %s", static_cast<unsigned long long>(s.id),
-                static_cast<unsigned long long>(s.file_bytes), static_cast<unsigned long long>(s.frames), range.c_str(),
-                s.header_status.c_str());
+    if (s.first_frame_seq && s.last_frame_seq)
+      range = fmt::format("frames {}..{}", *s.first_frame_seq, *s.last_frame_seq);
+    std::printf("  segment %-8llu %12llu bytes  %8llu frames  %s  header %s",
+                static_cast<unsigned long long>(s.id), static_cast<unsigned long long>(s.file_bytes),
+                static_cast<unsigned long long>(s.frames), range.c_str(), s.header_status.c_str());
     if (s.damaged_regions > 0) {
       std::printf("  DAMAGED %llu region(s), %llu bytes", static_cast<unsigned long long>(s.damaged_regions),
                   static_cast<unsigned long long>(s.damaged_bytes));
     }
-    if (s.tail_bytes > 0) std::printf("  torn tail %llu bytes", static_cast<unsigned long long>(s.tail_bytes));
+    if (s.tail_bytes > 0)
+      std::printf("  torn tail %llu bytes", static_cast<unsigned long long>(s.tail_bytes));
     std::printf("\n");
   }
   for (const auto& reader : r.readers) {
-    std::printf("  reader %-12s cursor %-10s next frame %llu, behind by %llu frame(s), %llu bytes%s%s\n",
-                reader.name.c_str(), reader.cursor_status.c_str(), static_cast<unsigned long long>(reader.next_seq),
-                static_cast<unsigned long long>(reader.lag_frames), static_cast<unsigned long long>(reader.lag_bytes),
-                reader.detail.empty() ? "" : ": ", reader.detail.c_str());
+    std::printf(
+        "  reader %-12s cursor %-10s next frame %llu, behind by %llu frame(s), %llu bytes%s%s\n",
+        reader.name.c_str(), reader.cursor_status.c_str(), static_cast<unsigned long long>(reader.next_seq),
+        static_cast<unsigned long long>(reader.lag_frames), static_cast<unsigned long long>(reader.lag_bytes),
+        reader.detail.empty() ? "" : ": ", reader.detail.c_str());
   }
-  for (const auto& f : r.unknown_files) std::printf("  unknown file %s (left alone)\n", f.c_str());
-  for (const auto& f : r.temp_files) std::printf("  leftover temporary file %s\n", f.c_str());
+  for (const auto& f : r.unknown_files)
+    std::printf("  unknown file %s (left alone)\n", f.c_str());
+  for (const auto& f : r.temp_files)
+    std::printf("  leftover temporary file %s\n", f.c_str());
 }
 
 void print_findings(const char* title, const std::vector<channel::Finding>& findings) {
   for (const auto& f : findings) {
     std::printf("  %s %s at offset %llu (%llu bytes): %s\n", title, f.file.c_str(),
-                static_cast<unsigned long long>(f.offset), static_cast<unsigned long long>(f.bytes), f.what.c_str());
+                static_cast<unsigned long long>(f.offset), static_cast<unsigned long long>(f.bytes),
+                f.what.c_str());
   }
 }
 
@@ -59,8 +66,8 @@ void print_findings(const char* title, const std::vector<channel::Finding>& find
 
 int run_channel_command(const std::vector<std::string_view>& args) {
   if (args.size() != 2) {
-    std::fprintf(stderr, "pyrolog: channel takes: inspect|verify|repair DIR\n\n%.*s", static_cast<int>(kChannelHelp.size()),
-                 kChannelHelp.data());
+    std::fprintf(stderr, "pyrolog: channel takes: inspect|verify|repair DIR\n\n%.*s",
+                 static_cast<int>(kChannelHelp.size()), kChannelHelp.data());
     return 64;
   }
   const std::filesystem::path dir(args[1]);
@@ -81,7 +88,8 @@ int run_channel_command(const std::vector<std::string_view>& args) {
     }
     print_inspect(r->inspect);
     print_findings("problem:", r->problems);
-    std::printf("%s: %s\n", dir.c_str(), r->clean ? "clean" : fmt::format("{} problem(s)", r->problems.size()).c_str());
+    std::printf("%s: %s\n", dir.c_str(),
+                r->clean ? "clean" : fmt::format("{} problem(s)", r->problems.size()).c_str());
     return r->clean ? 0 : 1;
   }
   if (args[0] == "repair") {
@@ -90,13 +98,16 @@ int run_channel_command(const std::vector<std::string_view>& args) {
       std::fprintf(stderr, "pyrolog: cannot repair %s: %s\n", dir.c_str(), r.error().message().c_str());
       return 2;
     }
-    for (const auto& a : r->actions) std::printf("  %s\n", a.c_str());
+    for (const auto& a : r->actions)
+      std::printf("  %s\n", a.c_str());
     print_findings("dropped:", r->dropped);
-    std::printf("%s: %s; %llu bytes dropped; now %s\n", dir.c_str(), r->changed ? "repaired" : "nothing to repair",
-                static_cast<unsigned long long>(r->bytes_dropped), r->after.clean ? "clean" : "still damaged");
+    std::printf(
+        "%s: %s; %llu bytes dropped; now %s\n", dir.c_str(), r->changed ? "repaired" : "nothing to repair",
+        static_cast<unsigned long long>(r->bytes_dropped), r->after.clean ? "clean" : "still damaged");
     return r->after.clean ? 0 : 1;
   }
-  std::fprintf(stderr, "pyrolog: unknown channel command '%.*s'\n", static_cast<int>(args[0].size()), args[0].data());
+  std::fprintf(stderr, "pyrolog: unknown channel command '%.*s'\n", static_cast<int>(args[0].size()),
+               args[0].data());
   return 64;
 }
 

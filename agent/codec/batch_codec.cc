@@ -1,10 +1,9 @@
 #include "codec/batch_codec.h"
 
-#include <lz4.h>
-
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <lz4.h>
 #include <vector>
 
 #include <fmt/format.h>
@@ -51,11 +50,13 @@ void encode_body(const Batch& batch, std::string& out) {
   };
   std::vector<std::uint32_t> field_names;
   for (const Event& e : batch.events()) {
-    for (const Field& f : batch.fields(e)) field_names.push_back(static_cast<std::uint32_t>(index_of(f.name)));
+    for (const Field& f : batch.fields(e))
+      field_names.push_back(static_cast<std::uint32_t>(index_of(f.name)));
   }
   put_varint(out, batch.size());
   put_varint(out, names.size());
-  for (auto name : names) put_bytes(out, name);
+  for (auto name : names)
+    put_bytes(out, name);
   std::size_t next_name = 0;
   TimestampNs previous = 0;
   for (const Event& e : batch.events()) {
@@ -80,7 +81,8 @@ void encode_body(const Batch& batch, std::string& out) {
           break;
         case ValueType::floating: {
           const auto bits = std::bit_cast<std::uint64_t>(v.as_floating());
-          for (int i = 0; i < 8; ++i) out += static_cast<char>((bits >> (8 * i)) & 0xFF);
+          for (int i = 0; i < 8; ++i)
+            out += static_cast<char>((bits >> (8 * i)) & 0xFF);
           break;
         }
         case ValueType::boolean:
@@ -121,7 +123,8 @@ class Reader {
   bool fixed64(std::uint64_t& v) {
     if (end_ - p_ < 8) return false;
     v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(p_[i])) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(p_[i])) << (8 * i);
     p_ += 8;
     return true;
   }
@@ -156,7 +159,8 @@ bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& 
       error.message = fmt::format("truncated event {}", i);
       return false;
     }
-    previous = static_cast<TimestampNs>(static_cast<std::uint64_t>(previous) + static_cast<std::uint64_t>(unzigzag(delta)));
+    previous = static_cast<TimestampNs>(static_cast<std::uint64_t>(previous) +
+                                        static_cast<std::uint64_t>(unzigzag(delta)));
     Event& e = batch.add_event(previous, raw);
     for (std::uint64_t k = 0; k < field_count; ++k) {
       std::uint64_t name = 0;
@@ -245,7 +249,8 @@ std::optional<Batch> decode_batch(std::unique_ptr<char[]> frame, std::size_t siz
     return std::nullopt;
   }
   if (static_cast<std::uint8_t>(frame[0]) != kVersion) {
-    error.message = fmt::format("unknown batch format version {}", static_cast<unsigned>(static_cast<std::uint8_t>(frame[0])));
+    error.message = fmt::format("unknown batch format version {}",
+                                static_cast<unsigned>(static_cast<std::uint8_t>(frame[0])));
     return std::nullopt;
   }
   const auto compression = static_cast<std::uint8_t>(frame[1]);

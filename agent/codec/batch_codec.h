@@ -30,8 +30,8 @@ struct DecodeError {
   std::string message;
 };
 
-// Decodes a frame into a batch that owns `frame` (string views point into it: no copy per string). Every length
-// and index is checked: a malformed frame is an error, never a crash or an unbounded allocation.
+// Decodes a frame into a batch that owns `frame` (string views point into it: no copy per string). Every
+// length and index is checked: a malformed frame is an error, never a crash or an unbounded allocation.
 std::optional<Batch> decode_batch(std::unique_ptr<char[]> frame, std::size_t size, DecodeError& error);
 
 }  // namespace pyrolog

@@ -36,9 +36,12 @@ std::size_t common_parents(std::string_view a, std::string_view b) {
     ++n;
   }
 }
-std::size_t depth_of(std::string_view name) { return static_cast<std::size_t>(std::count(name.begin(), name.end(), '.')); }
+std::size_t depth_of(std::string_view name) {
+  return static_cast<std::size_t>(std::count(name.begin(), name.end(), '.'));
+}
 std::string_view component(std::string_view name, std::size_t index) {
-  for (std::size_t i = 0; i < index; ++i) name.remove_prefix(name.find('.') + 1);
+  for (std::size_t i = 0; i < index; ++i)
+    name.remove_prefix(name.find('.') + 1);
   return name.substr(0, name.find('.'));
 }
 // `timestamp`, `message`, or a name nested under either: the envelope has those keys.
@@ -48,13 +51,15 @@ bool under_envelope(std::string_view name) {
   }
   return false;
 }
-bool name_less(const Field* f, std::string_view name) { return f->name < name; }
+bool name_less(const Field* f, std::string_view name) {
+  return f->name < name;
+}
 }  // namespace
 
 void EventEncoder::drop_overwritten(const Field* first) {
   // `sorted_` is sorted by name, equal names in field order; a field's position in the event is `f - first`.
-  // A field is dropped when a later one (in field order) has the same name, a name nested under it, or a name it
-  // is nested under. Names nested under `n` are contiguous in `sorted_`, from the first name >= `n.`.
+  // A field is dropped when a later one (in field order) has the same name, a name nested under it, or a name
+  // it is nested under. Names nested under `n` are contiguous in `sorted_`, from the first name >= `n.`.
   const std::size_t n = sorted_.size();
   keep_.assign(n, 1);
   const auto begin = sorted_.begin();
@@ -75,10 +80,12 @@ void EventEncoder::drop_overwritten(const Field* first) {
         break;
       }
     }
-    for (auto dot = name.find('.'); keep_[i] && dot != std::string_view::npos; dot = name.find('.', dot + 1)) {
+    for (auto dot = name.find('.'); keep_[i] && dot != std::string_view::npos;
+         dot = name.find('.', dot + 1)) {
       const std::string_view parent = name.substr(0, dot);
       const auto end = begin + static_cast<std::ptrdiff_t>(i);  // a parent sorts before its children
-      for (auto it = std::lower_bound(begin, end, parent, name_less); it != end && (*it)->name == parent; ++it) {
+      for (auto it = std::lower_bound(begin, end, parent, name_less); it != end && (*it)->name == parent;
+           ++it) {
         if (*it - first > position) {
           keep_[i] = 0;
           break;
@@ -105,11 +112,12 @@ void EventEncoder::append_json(std::string& out, const Batch& batch, const Event
     sorted_.push_back(&f);
   }
   // Sorting by name puts the members of each nested object together; stable keeps a repeated name's order.
-  std::stable_sort(sorted_.begin(), sorted_.end(), [](const Field* a, const Field* b) { return a->name < b->name; });
+  std::stable_sort(sorted_.begin(), sorted_.end(),
+                   [](const Field* a, const Field* b) { return a->name < b->name; });
   drop_overwritten(fields.data());
   std::string_view previous;
-  std::size_t open = 0;     // nested objects open
-  bool need_comma = true;   // the envelope already has members
+  std::size_t open = 0;    // nested objects open
+  bool need_comma = true;  // the envelope already has members
   for (const Field* f : sorted_) {
     const std::string_view name = f->name;
     const std::size_t keep = previous.empty() ? 0 : std::min(open, common_parents(previous, name));
@@ -131,7 +139,8 @@ void EventEncoder::append_json(std::string& out, const Batch& batch, const Event
     need_comma = true;
     previous = name;
   }
-  for (; open > 0; --open) out += '}';
+  for (; open > 0; --open)
+    out += '}';
   out += '}';
 }
 

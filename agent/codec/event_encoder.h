@@ -15,8 +15,8 @@ enum class Encoding { raw, json };
 // `timestamp`, `message` (the raw line) and every field; dotted names nest (`http.status` becomes
 // `{"http":{"status":...}}`). No object ever repeats a key: fields whose names collide once nested keep what
 // setting them in order into nested objects would keep (a later `a` replaces an earlier `a` or `a.b`; a later
-// `a.b` replaces an earlier `a`), and fields named `timestamp` or `message`, or nested under them, are left out
-// (the envelope's keys win). Keeps scratch space between calls: one encoder per sink, not thread-safe.
+// `a.b` replaces an earlier `a`), and fields named `timestamp` or `message`, or nested under them, are left
+// out (the envelope's keys win). Keeps scratch space between calls: one encoder per sink, not thread-safe.
 class EventEncoder {
  public:
   explicit EventEncoder(Encoding encoding) : encoding_(encoding) {}

@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::array<bool, 256> make_plain_table() {
   std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 0x20; c < 0x80; ++c)
+    t[static_cast<std::size_t>(c)] = true;
   t['"'] = false;
   t['\\'] = false;
   return t;
@@ -39,7 +40,8 @@ std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
     if ((p[i] & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (p[i] & 0x3Fu);
   }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
     return 0;
   }
   return n;
@@ -48,7 +50,8 @@ std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
 void append_digits(std::string& out, long long v, int width) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  for (int i = static_cast<int>(end - buf); i < width; ++i) out += '0';
+  for (int i = static_cast<int>(end - buf); i < width; ++i)
+    out += '0';
   out.append(buf, end);
 }
 
@@ -62,7 +65,8 @@ void append_json_string(std::string& out, std::string_view s) {
   std::size_t i = 0;
   while (i < n) {
     std::size_t run = i;
-    while (run < n && kPlain[p[run]]) ++run;
+    while (run < n && kPlain[p[run]])
+      ++run;
     out.append(s.data() + i, run - i);
     i = run;
     if (i >= n) break;

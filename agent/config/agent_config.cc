@@ -1,10 +1,10 @@
 #include "config/agent_config.h"
 
 #include <algorithm>
-#include <fstream>
-#include <map>
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -24,7 +24,8 @@ const config::OptionTable<GlobalOptions>& GlobalOptions::options() {
     t.add("data_dir", &GlobalOptions::data_dir,
           "Directory for the agent's state: source positions, channels. Relative paths are relative to the "
           "working directory.");
-    t.add("log_level", &GlobalOptions::log_level, "Least severe level logged: debug, info, warning or error.");
+    t.add("log_level", &GlobalOptions::log_level,
+          "Least severe level logged: debug, info, warning or error.");
     t.add("threads", &GlobalOptions::threads,
           "Worker threads that run sources, transforms and sinks; 0 means one per CPU core.")
         .range(0, 256);
@@ -65,7 +66,8 @@ bool valid_component_name(const std::string& name) {
 }
 
 // Where the value of `name` in `map` is (after `name:` when it is empty); the map's place when it is absent.
-config::Location value_location(const config::ParseContext& ctx, const YAML::Node& map, const std::string& name) {
+config::Location value_location(const config::ParseContext& ctx, const YAML::Node& map,
+                                const std::string& name) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (it->first.Scalar() == name) return ctx.value_location(it->first, it->second);
   }
@@ -93,25 +95,29 @@ class Loader {
       return std::nullopt;
     }
     if (!root.IsMap()) {
-      ctx_.error(root, "", fmt::format("expected a map at the top level, got {}", config::describe_node_shape(root)));
+      ctx_.error(root, "",
+                 fmt::format("expected a map at the top level, got {}", config::describe_node_shape(root)));
       return std::nullopt;
     }
     std::vector<std::string> sections;
-    for (const auto& s : kSections) sections.emplace_back(s.first);
+    for (const auto& s : kSections)
+      sections.emplace_back(s.first);
     GlobalOptions::options().parse(root, out.global, ctx_, "", sections);
 
     for (const auto& [section, kind] : kSections) {
       const YAML::Node node = root[std::string(section)];
       if (!node.IsDefined() || node.IsNull()) continue;
       if (!node.IsMap()) {
-        ctx_.error(node, std::string(section),
-                   fmt::format("expected a map of {} by name, got {}", section, config::describe_node_shape(node)));
+        ctx_.error(
+            node, std::string(section),
+            fmt::format("expected a map of {} by name, got {}", section, config::describe_node_shape(node)));
         declared_.insert(kind);  // said once, as the section's shape; names in it are unknown
         sections_ok_ = false;
         continue;
       }
       if (node.size() > 0) declared_.insert(kind);
-      for (auto it = node.begin(); it != node.end(); ++it) load_component(it->first, it->second, kind, out);
+      for (auto it = node.begin(); it != node.end(); ++it)
+        load_component(it->first, it->second, kind, out);
     }
     check_topology(root, out);
     if (!ctx_.diagnostics->empty()) return std::nullopt;
@@ -121,7 +127,9 @@ class Loader {
   }
 
  private:
-  void error_at_document(std::string message) { ctx_.diagnostics->error({ctx_.file, 0, 0}, "", std::move(message)); }
+  void error_at_document(std::string message) {
+    ctx_.diagnostics->error({ctx_.file, 0, 0}, "", std::move(message));
+  }
 
   void load_component(const YAML::Node& key, const YAML::Node& body, ComponentKind kind, AgentConfig& out) {
     const std::string section = fmt::format("{}s", kind_name(kind));
@@ -135,8 +143,8 @@ class Loader {
     }
     if (auto it = names_.find(name); it != names_.end()) {
       ctx_.error(key, path,
-                 fmt::format("the name '{}' is already used by the {} at line {}", name, kind_name(it->second.kind),
-                             it->second.where.line));
+                 fmt::format("the name '{}' is already used by the {} at line {}", name,
+                             kind_name(it->second.kind), it->second.where.line));
       return;
     }
     names_.emplace(name, Seen{kind, ctx_.location(key)});
@@ -155,8 +163,9 @@ class Loader {
     const YAML::Node type_node = body["type"];
     const auto known = PluginRegistry::instance().types(kind);
     const std::string missing_type =
-        known.empty() ? fmt::format("missing 'type'; this build has no {} types", kind_name(kind))
-                      : fmt::format("missing 'type'; a {} is one of: {}", kind_name(kind), fmt::join(known, ", "));
+        known.empty()
+            ? fmt::format("missing 'type'; this build has no {} types", kind_name(kind))
+            : fmt::format("missing 'type'; a {} is one of: {}", kind_name(kind), fmt::join(known, ", "));
     if (!type_node.IsDefined()) {
       ctx_.error(key, path, missing_type);
       return;
@@ -218,7 +227,8 @@ class Loader {
       }
     };
     if (inputs.IsSequence()) {
-      for (const auto& item : inputs) add(item);
+      for (const auto& item : inputs)
+        add(item);
     } else {
       add(inputs);
     }
@@ -232,7 +242,8 @@ class Loader {
     if (!any_sink) ctx_.error(root, "", "the configuration has no sinks");
 
     std::map<std::string, const ComponentConfig*> by_name;
-    for (const auto& c : out.components) by_name[c.name] = &c;
+    for (const auto& c : out.components)
+      by_name[c.name] = &c;
     std::vector<std::string> readable;  // names an input may use
     for (const auto& [name, seen] : names_) {
       if (seen.kind != ComponentKind::sink) readable.push_back(name);
@@ -259,13 +270,14 @@ class Loader {
           unresolved = true;
           if (!sections_ok_) continue;  // the names of a broken section are unknown
           std::string message = fmt::format("'{}' names no source or transform", ref.text);
-          if (auto best = closest_match(ref.text, readable)) message += fmt::format("; did you mean '{}'?", *best);
+          if (auto best = closest_match(ref.text, readable))
+            message += fmt::format("; did you mean '{}'?", *best);
           ctx_.diagnostics->error(ref.where, path, message);
           continue;
         }
         if (seen->second.kind == ComponentKind::sink) {
-          ctx_.diagnostics->error(ref.where, path,
-                                  fmt::format("'{}' is a sink; inputs name sources and transforms", ref.text));
+          ctx_.diagnostics->error(
+              ref.where, path, fmt::format("'{}' is a sink; inputs name sources and transforms", ref.text));
           continue;
         }
         if (base == c.name) {
@@ -291,9 +303,9 @@ class Loader {
     for (const auto& c : out.components) {
       if (explained) break;
       if (c.kind != ComponentKind::sink && !read_by_someone.contains(c.name)) {
-        ctx_.diagnostics->error(c.where, fmt::format("{}s.{}", kind_name(c.kind), c.name),
-                                fmt::format("no transform or sink reads from '{}': its events would go nowhere",
-                                            c.name));
+        ctx_.diagnostics->error(
+            c.where, fmt::format("{}s.{}", kind_name(c.kind), c.name),
+            fmt::format("no transform or sink reads from '{}': its events would go nowhere", c.name));
       }
     }
 
@@ -316,8 +328,8 @@ class Loader {
   }
 
   void check_cycles(const AgentConfig& out) {
-    // Depth-first search over transforms; a back edge is a cycle, reported once with its path, at the input that
-    // closes it.
+    // Depth-first search over transforms; a back edge is a cycle, reported once with its path, at the input
+    // that closes it.
     std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
     std::vector<std::string> stack;
     std::set<std::string> reported;
@@ -381,7 +393,7 @@ class Loader {
   ParseContext ctx_;
   std::map<std::string, Seen> names_;
   std::set<ComponentKind> declared_;  // kinds with at least one entry in their section
-  bool sections_ok_ = true;          // every section present is a map
+  bool sections_ok_ = true;           // every section present is a map
   std::map<std::string, std::vector<InputRef>> input_refs_;
 };
 

@@ -7,9 +7,12 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
     config::OptionTable<ChannelConfig> t;
     t.add("type", &ChannelConfig::type,
           "`disk`: segment files under `data_dir/channels/<sink>`, checksummed and crash-safe; a batch is "
-          "acknowledged to its source once durable (per `sync`), and survives a crash or restart. `memory`: in "
-          "RAM; a batch is acknowledged to its source only once the sink delivered it, so nothing acknowledged is "
-          "lost, but what is queued is read again by the sources after a crash (lower `max_bytes` for memory).")
+          "acknowledged to its source once durable (per `sync`), and survives a crash or restart. `memory`: "
+          "in "
+          "RAM; a batch is acknowledged to its source only once the sink delivered it, so nothing "
+          "acknowledged is "
+          "lost, but what is queued is read again by the sources after a crash (lower `max_bytes` for "
+          "memory).")
         .choices<ChannelType>({{"disk", ChannelType::disk}, {"memory", ChannelType::memory}});
     t.add("max_bytes", &ChannelConfig::max_bytes,
           "Most bytes the channel holds (disk: segment files; memory: batches until delivered).")
@@ -22,16 +25,20 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
           "Disk only. `always`: fdatasync before a batch is acknowledged (concurrent appends share one). "
           "`interval`: group commit every `sync_interval`; a batch is acknowledged when its group is synced. "
           "`never`: acknowledged once written; survives a crash of the agent, not of the machine.")
-        .choices<ChannelSync>(
-            {{"always", ChannelSync::always}, {"interval", ChannelSync::interval}, {"never", ChannelSync::never}});
-    t.add("sync_interval", &ChannelConfig::sync_interval, "Disk only. The group commit period of `sync: interval`.")
+        .choices<ChannelSync>({{"always", ChannelSync::always},
+                               {"interval", ChannelSync::interval},
+                               {"never", ChannelSync::never}});
+    t.add("sync_interval", &ChannelConfig::sync_interval,
+          "Disk only. The group commit period of `sync: interval`.")
         .range(1, 60'000);
     t.add("segment_bytes", &ChannelConfig::segment_bytes,
-          "Disk only. Size of one segment file (at most a quarter of `max_bytes` is used); a segment is deleted once "
+          "Disk only. Size of one segment file (at most a quarter of `max_bytes` is used); a segment is "
+          "deleted once "
           "every reader is past it.")
         .range(1024 * 1024, 4.0 * 1024 * 1024 * 1024);
     t.add("compression", &ChannelConfig::compression,
-          "Disk only. `lz4` compresses each batch: about a third of the disk traffic for access logs, for some CPU.")
+          "Disk only. `lz4` compresses each batch: about a third of the disk traffic for access logs, for "
+          "some CPU.")
         .choices<FrameCompression>({{"none", FrameCompression::none}, {"lz4", FrameCompression::lz4}});
     t.check("max_bytes", [](const ChannelConfig& c) -> std::optional<std::string> {
       if (c.type == ChannelType::disk && c.max_bytes.bytes < 4 * 1024 * 1024) {

@@ -66,9 +66,8 @@ std::variant<std::string, SubstitutionError> substitute_env(std::string_view tex
     } else if (value) {
       out += *value;
     } else {
-      return SubstitutionError{
-          fmt::format("environment variable '{}' is not set and has no default (write ${{{}:-default}})", name,
-                      name)};
+      return SubstitutionError{fmt::format(
+          "environment variable '{}' is not set and has no default (write ${{{}:-default}})", name, name)};
     }
     i = close + 1;
   }

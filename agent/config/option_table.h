@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -11,7 +12,6 @@
 #include <optional>
 #include <set>
 #include <span>
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -27,7 +27,18 @@
 
 namespace pyrolog::config {
 
-enum class OptionKind { boolean, integer, floating, string, byte_size, duration, string_list, string_map, choice, section };
+enum class OptionKind {
+  boolean,
+  integer,
+  floating,
+  string,
+  byte_size,
+  duration,
+  string_list,
+  string_map,
+  choice,
+  section
+};
 
 // How an option's type is named in docs and messages.
 std::string_view kind_name(OptionKind kind);
@@ -58,7 +69,9 @@ class OptionTableBase {
 namespace detail {
 
 template <class M>
-concept HasOptionTable = requires { M::options(); };
+concept HasOptionTable = requires {
+  M::options();
+};
 
 template <class M>
 concept StringList = std::same_as<M, std::vector<std::string>>;
@@ -68,15 +81,24 @@ concept StringMap = std::same_as<M, std::map<std::string, std::string>>;
 
 template <class M>
 constexpr OptionKind kind_of() {
-  if constexpr (std::is_same_v<M, bool>) return OptionKind::boolean;
-  else if constexpr (std::is_enum_v<M>) return OptionKind::choice;
-  else if constexpr (std::is_integral_v<M>) return OptionKind::integer;
-  else if constexpr (std::is_floating_point_v<M>) return OptionKind::floating;
-  else if constexpr (std::is_same_v<M, std::string>) return OptionKind::string;
-  else if constexpr (std::is_same_v<M, ByteSize>) return OptionKind::byte_size;
-  else if constexpr (std::is_same_v<M, Duration>) return OptionKind::duration;
-  else if constexpr (StringList<M>) return OptionKind::string_list;
-  else if constexpr (StringMap<M>) return OptionKind::string_map;
+  if constexpr (std::is_same_v<M, bool>)
+    return OptionKind::boolean;
+  else if constexpr (std::is_enum_v<M>)
+    return OptionKind::choice;
+  else if constexpr (std::is_integral_v<M>)
+    return OptionKind::integer;
+  else if constexpr (std::is_floating_point_v<M>)
+    return OptionKind::floating;
+  else if constexpr (std::is_same_v<M, std::string>)
+    return OptionKind::string;
+  else if constexpr (std::is_same_v<M, ByteSize>)
+    return OptionKind::byte_size;
+  else if constexpr (std::is_same_v<M, Duration>)
+    return OptionKind::duration;
+  else if constexpr (StringList<M>)
+    return OptionKind::string_list;
+  else if constexpr (StringMap<M>)
+    return OptionKind::string_map;
   else {
     static_assert(HasOptionTable<M>, "an option must be a scalar, a list or map of strings, or a section");
     return OptionKind::section;
@@ -98,8 +120,8 @@ std::string choice_error(std::string_view got, const std::vector<std::string>& c
 //     static const auto table = [] {
 //       OptionTable<TcpSourceConfig> t;
 //       t.add("address", &TcpSourceConfig::address, "Address to listen on, `host:port`.").required();
-//       t.add("max_line_bytes", &TcpSourceConfig::max_line_bytes, "Longest line kept whole.").range(16, 1 << 30);
-//       return t;
+//       t.add("max_line_bytes", &TcpSourceConfig::max_line_bytes, "Longest line kept whole.").range(16, 1 <<
+//       30); return t;
 //     }();
 //     return table;
 //   }
@@ -151,7 +173,8 @@ class OptionTable final : public OptionTableBase {
     opt.info_.doc = std::move(doc);
     if constexpr (detail::HasOptionTable<M>) opt.info_.section = &M::options();
     const Option* self = &opt;  // options_ is a deque: addresses are stable
-    opt.parse_ = [member, self](const YAML::Node& node, T& out, const ParseContext& ctx, const std::string& path) {
+    opt.parse_ = [member, self](const YAML::Node& node, T& out, const ParseContext& ctx,
+                                const std::string& path) {
       parse_value(node, out.*member, *self, ctx, path);
     };
     opt.render_default_ = [member, self](const T& defaults) { return render(defaults.*member, *self); };
@@ -160,7 +183,9 @@ class OptionTable final : public OptionTableBase {
 
   // A check across options, run after every option parsed cleanly; returns a message when `T` is invalid.
   // With `option`, the problem is reported at that option's value (when it was given) and under its path.
-  void check(std::function<std::optional<std::string>(const T&)> rule) { checks_.push_back({"", std::move(rule)}); }
+  void check(std::function<std::optional<std::string>(const T&)> rule) {
+    checks_.push_back({"", std::move(rule)});
+  }
   void check(std::string option, std::function<std::optional<std::string>(const T&)> rule) {
     checks_.push_back({std::move(option), std::move(rule)});
   }
@@ -183,10 +208,12 @@ class OptionTable final : public OptionTableBase {
       const std::string key = it->first.Scalar();
       const int line = ctx.location(it->first).line;
       if (auto [pos, inserted] = seen.emplace(key, line); !inserted) {
-        ctx.error(it->first, path, fmt::format("option '{}' is given twice (first at line {})", key, pos->second));
+        ctx.error(it->first, path,
+                  fmt::format("option '{}' is given twice (first at line {})", key, pos->second));
         continue;
       }
-      if (std::find(handled_elsewhere.begin(), handled_elsewhere.end(), key) != handled_elsewhere.end()) continue;
+      if (std::find(handled_elsewhere.begin(), handled_elsewhere.end(), key) != handled_elsewhere.end())
+        continue;
       const Option* opt = find(key);
       if (opt == nullptr) {
         report_unknown(it->first, key, ctx, path, handled_elsewhere);
@@ -228,7 +255,8 @@ class OptionTable final : public OptionTableBase {
 
   std::vector<std::string> names() const override {
     std::vector<std::string> out;
-    for (const auto& opt : options_) out.push_back(opt.info_.name);
+    for (const auto& opt : options_)
+      out.push_back(opt.info_.name);
     return out;
   }
 
@@ -301,7 +329,8 @@ class OptionTable final : public OptionTableBase {
       for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string key = it->first.Scalar();
         if (auto [pos, inserted] = seen.emplace(key, ctx.location(it->first).line); !inserted) {
-          ctx.error(it->first, path, fmt::format("key '{}' is given twice (first at line {})", key, pos->second));
+          ctx.error(it->first, path,
+                    fmt::format("key '{}' is given twice (first at line {})", key, pos->second));
           continue;
         }
         if (auto s = ctx.scalar(it->second, join(path, key), "a value")) values[key] = std::move(*s);
@@ -346,8 +375,8 @@ class OptionTable final : public OptionTableBase {
     } else if constexpr (kind == OptionKind::integer) {
       M value{};
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      // An integer that `M` cannot hold (`-1` for an unsigned option, `300` for a uint8_t): out of range, with
-      // the option's own bounds when it has them, else the type's.
+      // An integer that `M` cannot hold (`-1` for an unsigned option, `300` for a uint8_t): out of range,
+      // with the option's own bounds when it has them, else the type's.
       const bool negative_unsigned = std::is_unsigned_v<M> && text.size() > 1 && text[0] == '-' &&
                                      text.find_first_not_of("0123456789", 1) == std::string::npos &&
                                      text.find_first_not_of('0', 1) != std::string::npos;

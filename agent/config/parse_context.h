@@ -11,7 +11,8 @@
 
 namespace pyrolog::config {
 
-// What parsing needs besides the YAML node: where the text came from, where problems go, how `${VAR}` resolves.
+// What parsing needs besides the YAML node: where the text came from, where problems go, how `${VAR}`
+// resolves.
 struct ParseContext {
   std::string file;
   Diagnostics* diagnostics = nullptr;

@@ -16,9 +16,12 @@ constexpr std::string_view kGeneratedNote =
 std::string escape_cell(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -51,16 +54,18 @@ void render_table(std::string& out, const config::OptionTableBase& table, const 
   for (const auto& info : table.describe()) {
     const std::string name = prefix + info.name;
     if (info.section != nullptr) {
-      out += fmt::format("| `{}` | section | | | {} See [{}](#{}). |\n", name, escape_cell(info.doc), name, name);
+      out += fmt::format("| `{}` | section | | | {} See [{}](#{}). |\n", name, escape_cell(info.doc), name,
+                         name);
       sections.emplace_back(name, info.section);
       continue;
     }
-    std::string default_text = info.required ? "**required**"
+    std::string default_text = info.required               ? "**required**"
                                : info.default_text.empty() ? "(none)"
                                                            : fmt::format("`{}`", info.default_text);
     std::string doc = escape_cell(info.doc);
     if (!info.example.empty()) doc += fmt::format(" Example: `{}`.", escape_cell(info.example));
-    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", name, type_text(info), default_text, bounds_text(info), doc);
+    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", name, type_text(info), default_text,
+                       bounds_text(info), doc);
   }
   for (const auto& [name, section] : sections) {
     out += fmt::format("\n### {}\n\n", name);
@@ -87,8 +92,9 @@ std::map<std::string, std::string> render_reference_pages() {
   std::map<std::string, std::string> pages;
   std::string index(kGeneratedNote);
   index += "# Configuration reference\n\n";
-  index += "A configuration is a YAML file with the [top-level options](global.md) and three maps of named "
-           "components: `sources`, `transforms` and `sinks`. Every sink has a [channel](channel.md).\n\n";
+  index +=
+      "A configuration is a YAML file with the [top-level options](global.md) and three maps of named "
+      "components: `sources`, `transforms` and `sinks`. Every sink has a [channel](channel.md).\n\n";
   for (auto kind : {ComponentKind::source, ComponentKind::transform, ComponentKind::sink}) {
     index += fmt::format("## {}s\n\n", kind_name(kind));
     const auto plugins = PluginRegistry::instance().list(kind);
@@ -105,14 +111,16 @@ std::map<std::string, std::string> render_reference_pages() {
   std::string global(kGeneratedNote);
   global += "# Top-level options\n\nBeside `sources`, `transforms` and `sinks`:\n\n";
   render_table(global, GlobalOptions::options(), "");
-  global += "\nEvery string value may use `${VAR}` (an error when `VAR` is unset) and `${VAR:-default}`; "
-            "`$$` is a literal `$`.\n";
+  global +=
+      "\nEvery string value may use `${VAR}` (an error when `VAR` is unset) and `${VAR:-default}`; "
+      "`$$` is a literal `$`.\n";
   pages["global.md"] = global;
 
   std::string channel(kGeneratedNote);
-  channel += "# Channel\n\nEvery sink reads from its own channel, the bounded buffer between the pipeline and the "
-             "sink, configured in the sink's `channel:` section. A batch counts against the channel from the moment "
-             "it is pushed until the sink acknowledges its delivery.\n\n";
+  channel +=
+      "# Channel\n\nEvery sink reads from its own channel, the bounded buffer between the pipeline and the "
+      "sink, configured in the sink's `channel:` section. A batch counts against the channel from the moment "
+      "it is pushed until the sink acknowledges its delivery.\n\n";
   render_table(channel, ChannelConfig::options(), "");
   pages["channel.md"] = channel;
   return pages;

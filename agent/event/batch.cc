@@ -4,7 +4,9 @@
 
 namespace pyrolog {
 
-Batch::Batch() { arenas_.push_back(std::make_shared<Arena>()); }
+Batch::Batch() {
+  arenas_.push_back(std::make_shared<Arena>());
+}
 
 Batch Batch::clone() const {
   Batch copy;
@@ -36,7 +38,8 @@ void Batch::make_fields_last(Event& event) {
   if (event.first_field + event.field_count == fields_.size()) return;
   const auto first = static_cast<std::uint32_t>(fields_.size());
   fields_.reserve(fields_.size() + event.field_count + 4);
-  for (std::uint32_t i = 0; i < event.field_count; ++i) fields_.push_back(fields_[event.first_field + i]);
+  for (std::uint32_t i = 0; i < event.field_count; ++i)
+    fields_.push_back(fields_[event.first_field + i]);
   event.first_field = first;
 }
 
@@ -67,13 +70,15 @@ bool Batch::remove(Event& event, std::string_view name) {
 
 std::size_t Batch::raw_bytes() const {
   std::size_t n = 0;
-  for (const Event& e : events_) n += e.raw.size();
+  for (const Event& e : events_)
+    n += e.raw.size();
   return n;
 }
 
 std::size_t Batch::byte_size() const {
   std::size_t n = events_.size() * sizeof(Event) + fields_.size() * sizeof(Field);
-  for (const auto& a : arenas_) n += a->used();
+  for (const auto& a : arenas_)
+    n += a->used();
   return n;
 }
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "event/ack.h"
@@ -14,8 +14,9 @@
 
 namespace pyrolog {
 
-// One log event: when it happened, the raw bytes as received, and typed fields. The fields live in the batch's
-// field pool (`first_field`, `field_count`), so an event is a few words and costs no allocation of its own.
+// One log event: when it happened, the raw bytes as received, and typed fields. The fields live in the
+// batch's field pool (`first_field`, `field_count`), so an event is a few words and costs no allocation of
+// its own.
 struct Event {
   TimestampNs timestamp = 0;
   std::string_view raw;

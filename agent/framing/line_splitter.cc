@@ -8,8 +8,8 @@ void LineSplitter::add_partial(std::string_view bytes) {
     partial_.append(bytes);
     return;
   }
-  // The line is over the limit: keep what fits (it is emitted when the newline comes), or nothing, and discard
-  // the rest up to the newline.
+  // The line is over the limit: keep what fits (it is emitted when the newline comes), or nothing, and
+  // discard the rest up to the newline.
   discarding_ = true;
   if (mode_ == OverlongLine::truncate) {
     partial_.append(bytes.substr(0, max_ - partial_.size()));

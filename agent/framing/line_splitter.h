@@ -21,8 +21,9 @@ struct LineSplitterStats {
 // Splits a byte stream into newline-terminated lines, copying them into a batch in as few copies as it can
 // (one per call for the lines wholly inside `data`). The newline is not part of a line; every other byte is
 // kept as it came. A line is never longer than `max_line_bytes`: longer ones are truncated or dropped, and
-// counted. A partial last line is kept (bounded by the limit) until its newline arrives or `finish` is called;
-// so is a truncated line, which is emitted when its newline arrives, with the offset past that newline.
+// counted. A partial last line is kept (bounded by the limit) until its newline arrives or `finish` is
+// called; so is a truncated line, which is emitted when its newline arrives, with the offset past that
+// newline.
 class LineSplitter {
  public:
   LineSplitter(std::size_t max_line_bytes, OverlongLine mode) : max_(max_line_bytes), mode_(mode) {}
@@ -48,9 +49,9 @@ class LineSplitter {
 
   std::size_t max_;
   OverlongLine mode_;
-  std::string partial_;          // the line in progress (its first `max_` bytes, when truncated)
-  bool discarding_ = false;      // inside an over-long line whose rest is thrown away
-  std::uint64_t offset_ = 0;     // bytes consumed so far
+  std::string partial_;       // the line in progress (its first `max_` bytes, when truncated)
+  bool discarding_ = false;   // inside an over-long line whose rest is thrown away
+  std::uint64_t offset_ = 0;  // bytes consumed so far
   LineSplitterStats stats_;
 };
 

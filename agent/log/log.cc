@@ -1,9 +1,8 @@
 #include "log/log.h"
 
-#include <unistd.h>
-
 #include <ctime>
 #include <string>
+#include <unistd.h>
 
 namespace pyrolog::log {
 namespace {
@@ -24,15 +23,24 @@ std::string_view level_tag(Level l) {
 }
 }  // namespace
 
-void set_level(Level l) { g_level.store(l, std::memory_order_relaxed); }
-Level level() { return g_level.load(std::memory_order_relaxed); }
+void set_level(Level l) {
+  g_level.store(l, std::memory_order_relaxed);
+}
+Level level() {
+  return g_level.load(std::memory_order_relaxed);
+}
 
 bool parse_level(std::string_view text, Level& out) {
-  if (text == "debug") out = Level::debug;
-  else if (text == "info") out = Level::info;
-  else if (text == "warning" || text == "warn") out = Level::warning;
-  else if (text == "error") out = Level::error;
-  else return false;
+  if (text == "debug")
+    out = Level::debug;
+  else if (text == "info")
+    out = Level::info;
+  else if (text == "warning" || text == "warn")
+    out = Level::warning;
+  else if (text == "error")
+    out = Level::error;
+  else
+    return false;
   return true;
 }
 
@@ -43,9 +51,9 @@ void write(Level l, std::string_view component, std::string_view message) {
   const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  std::string line = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {} [{}] {}\n", tm.tm_year + 1900,
-                                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis,
-                                 level_tag(l), component, message);
+  std::string line =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {} [{}] {}\n", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, level_tag(l), component, message);
   // One write per line keeps lines whole between threads; a short write to stderr is not retried.
   [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
 }

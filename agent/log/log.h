@@ -27,7 +27,8 @@ void info(std::string_view component, fmt::format_string<Args...> f, Args&&... a
 }
 template <class... Args>
 void warn(std::string_view component, fmt::format_string<Args...> f, Args&&... args) {
-  if (level() <= Level::warning) write(Level::warning, component, fmt::format(f, std::forward<Args>(args)...));
+  if (level() <= Level::warning)
+    write(Level::warning, component, fmt::format(f, std::forward<Args>(args)...));
 }
 template <class... Args>
 void error(std::string_view component, fmt::format_string<Args...> f, Args&&... args) {

@@ -80,8 +80,10 @@ std::string MetricsRegistry::render_prometheus() const {
   for (const auto& [name, f] : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(f.help), name,
                        f.is_counter ? "counter" : "gauge");
-    for (const auto& [labels, c] : f.counters) out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
-    for (const auto& [labels, g] : f.gauges) out += fmt::format("{}{} {}\n", name, render_labels(labels), g->value());
+    for (const auto& [labels, c] : f.counters)
+      out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
+    for (const auto& [labels, g] : f.gauges)
+      out += fmt::format("{}{} {}\n", name, render_labels(labels), g->value());
   }
   return out;
 }

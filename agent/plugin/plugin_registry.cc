@@ -35,7 +35,8 @@ std::vector<const PluginDescriptor*> PluginRegistry::list(ComponentKind kind) co
 
 std::vector<std::string> PluginRegistry::types(ComponentKind kind) const {
   std::vector<std::string> out;
-  for (const auto* p : list(kind)) out.push_back(p->type);
+  for (const auto* p : list(kind))
+    out.push_back(p->type);
   return out;
 }
 

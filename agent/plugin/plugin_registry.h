@@ -32,7 +32,8 @@ struct PluginDescriptor {
   const config::OptionTableBase* options = nullptr;
 
   // Parses the component's option map (without `type`, `inputs`, `channel`) into its typed config.
-  std::function<std::shared_ptr<const void>(const YAML::Node&, const config::ParseContext&, const std::string& path,
+  std::function<std::shared_ptr<const void>(const YAML::Node&, const config::ParseContext&,
+                                            const std::string& path,
                                             const std::vector<std::string>& handled_elsewhere)>
       parse;
   std::function<std::unique_ptr<Source>(const void* config)> make_source;
@@ -83,7 +84,8 @@ PluginDescriptor make_descriptor(ComponentKind kind, std::string type, std::stri
 }  // namespace detail
 
 // Registration, from the plugin's own .cc file:
-//   [[maybe_unused]] const bool registered = register_source<TcpSourceConfig, TcpSource>("tcp", "...", "...");
+//   [[maybe_unused]] const bool registered = register_source<TcpSourceConfig, TcpSource>("tcp", "...",
+//   "...");
 // `Impl` is constructed from `const Config&` and may throw ComponentConfigError.
 template <class Config, class Impl>
 bool register_source(std::string type, std::string summary, std::string description = {}) {
@@ -101,7 +103,7 @@ bool register_transform(std::string type, std::string summary, std::string descr
                         std::function<std::vector<std::string>(const Config&)> outputs = {}) {
   auto d = detail::make_descriptor<Config>(ComponentKind::transform, std::move(type), std::move(summary),
                                            std::move(description));
-  if constexpr (requires(Config& c) { c.component_name = std::string(); }) {
+  if constexpr (requires(Config & c) { c.component_name = std::string(); }) {
     d.parse = [](const YAML::Node& node, const config::ParseContext& ctx, const std::string& path,
                  const std::vector<std::string>& handled) -> std::shared_ptr<const void> {
       auto config = std::make_shared<Config>();

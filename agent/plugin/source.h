@@ -17,8 +17,8 @@ class SourceContext : public ComponentContext {
 
 // A source reads from the outside world and submits batches.
 //
-// Life cycle: `open` (bind sockets, open files; throw std::runtime_error with a clear message when it cannot),
-// then `run` on the component's executor until `stop` is called and everything already read has been
+// Life cycle: `open` (bind sockets, open files; throw std::runtime_error with a clear message when it
+// cannot), then `run` on the component's executor until `stop` is called and everything already read has been
 // submitted. `stop` may be called from any thread and returns at once.
 class Source {
  public:

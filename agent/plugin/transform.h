@@ -14,9 +14,9 @@ class TransformOutputs {
   virtual void emit(Batch batch, std::size_t output = 0) = 0;
 };
 
-// A transform edits batches. `process` runs on the thread of whichever source submitted the batch, and may run
-// for several sources at once: a transform is thread-safe, and keeps per-thread scratch space where it needs
-// any. It never blocks.
+// A transform edits batches. `process` runs on the thread of whichever source submitted the batch, and may
+// run for several sources at once: a transform is thread-safe, and keeps per-thread scratch space where it
+// needs any. It never blocks.
 class Transform {
  public:
   virtual ~Transform() = default;

@@ -9,7 +9,8 @@
 
 namespace pyrolog {
 
-// The bounded buffer between the pipeline and one sink. Two kinds: `MemoryChannel` and `DiskChannel` (durable).
+// The bounded buffer between the pipeline and one sink. Two kinds: `MemoryChannel` and `DiskChannel`
+// (durable).
 //
 // A batch's AckGroup (its source's finalizer) is released when the channel holds the batch safely: for the
 // disk channel when its frame is durable per the sync policy; for the memory channel only when the sink has

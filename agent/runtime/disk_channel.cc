@@ -28,8 +28,8 @@ channel::SyncPolicy sync_policy(ChannelSync sync) {
 }
 }  // namespace
 
-DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path directory, ComponentMetrics& sink_metrics,
-                         std::string sink_name)
+DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path directory,
+                         ComponentMetrics& sink_metrics, std::string sink_name)
     : config_(config),
       directory_(std::move(directory)),
       metrics_(sink_metrics),
@@ -37,8 +37,9 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
       bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")),
       lag_gauge_(sink_metrics.gauge("channel_lag_batches",
                                     "Batches in the channel that the sink has not acknowledged.")),
-      io_errors_(sink_metrics.counter("channel_io_errors", "Channel appends or reads that failed with an I/O "
-                                                           "error (a full disk); they are retried.")) {}
+      io_errors_(sink_metrics.counter("channel_io_errors",
+                                      "Channel appends or reads that failed with an I/O "
+                                      "error (a full disk); they are retried.")) {}
 
 DiskChannel::~DiskChannel() {
   reader_.reset();
@@ -67,8 +68,8 @@ void DiskChannel::open() {
   };
   auto opened = channel::Channel::open(options);
   if (!opened) {
-    throw std::runtime_error(fmt::format("cannot open the channel in {}: {}", directory_.string(),
-                                         opened.error().message()));
+    throw std::runtime_error(
+        fmt::format("cannot open the channel in {}: {}", directory_.string(), opened.error().message()));
   }
   storage_ = std::move(*opened);
   auto reader = storage_->open_reader(kReaderName);
@@ -89,8 +90,8 @@ void DiskChannel::open() {
   });
   const auto stats = storage_->stats();
   if (stats.committed_seq > 0 || stats.retained_bytes > 0) {
-    log::info(sink_name_, "channel {}: {} segment(s), {} bytes kept from before", directory_.string(), stats.segments,
-              stats.retained_bytes);
+    log::info(sink_name_, "channel {}: {} segment(s), {} bytes kept from before", directory_.string(),
+              stats.segments, stats.retained_bytes);
   }
   update_gauges();
 }
@@ -100,7 +101,8 @@ Awaitable<void> DiskChannel::push(Batch batch) {
   std::string frame;
   encode_batch(batch, config_.compression, frame);
   std::shared_ptr<AckGroup> ack = batch.take_ack();
-  const auto payload = std::span<const std::byte>(reinterpret_cast<const std::byte*>(frame.data()), frame.size());
+  const auto payload =
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(frame.data()), frame.size());
   std::chrono::milliseconds backoff{50};
   for (;;) {
     std::uint64_t seen_space = 0;
@@ -124,8 +126,10 @@ Awaitable<void> DiskChannel::push(Batch batch) {
     if (ec == channel::Errc::frame_too_large) {
       // A batch bigger than a segment can hold: it can never be stored, so waiting would block forever.
       metrics_.dropped("frame_too_large").add(events);
-      log::error(sink_name_, "dropped a batch of {} events: {} bytes encoded is more than the channel's largest "
-                 "frame; raise channel.segment_bytes", events, frame.size());
+      log::error(sink_name_,
+                 "dropped a batch of {} events: {} bytes encoded is more than the channel's largest "
+                 "frame; raise channel.segment_bytes",
+                 events, frame.size());
       co_return;
     }
     if (ec == channel::Errc::full) {
@@ -133,7 +137,8 @@ Awaitable<void> DiskChannel::push(Batch batch) {
         metrics_.dropped("channel_full").add(events);
         std::uint64_t suppressed = 0;
         if (full_log_.allow(suppressed)) {
-          log::warn(sink_name_, "channel full ({} bytes): dropped a batch of {} events ({} more since last said)",
+          log::warn(sink_name_,
+                    "channel full ({} bytes): dropped a batch of {} events ({} more since last said)",
                     config_.max_bytes.bytes, events, suppressed);
         }
         co_return;
@@ -153,7 +158,8 @@ Awaitable<void> DiskChannel::push(Batch batch) {
     metrics_.errors.add();
     std::uint64_t suppressed = 0;
     if (error_log_.allow(suppressed)) {
-      log::error(sink_name_, "channel cannot write in {}: {}; sources are paused until it can ({} more errors)",
+      log::error(sink_name_,
+                 "channel cannot write in {}: {}; sources are paused until it can ({} more errors)",
                  directory_.string(), ec.message(), suppressed);
     }
     asio::steady_timer timer(co_await asio::this_coro::executor, backoff);
@@ -184,7 +190,8 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       io_errors_.add();
       std::uint64_t suppressed = 0;
       if (error_log_.allow(suppressed)) {
-        log::error(sink_name_, "channel cannot read in {}: {}; retrying", directory_.string(), read.error().message());
+        log::error(sink_name_, "channel cannot read in {}: {}; retrying", directory_.string(),
+                   read.error().message());
       }
       asio::steady_timer timer(co_await asio::this_coro::executor, backoff);
       boost::system::error_code wait_ec;
@@ -204,8 +211,8 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       }
       if (!batch) {
         metrics_.dropped("undecodable_frame").add();
-        log::error(sink_name_, "channel frame {} in {} cannot be decoded ({}); skipped", seq, directory_.string(),
-                   error.message);
+        log::error(sink_name_, "channel frame {} in {} cannot be decoded ({}); skipped", seq,
+                   directory_.string(), error.message);
         Delivery skip;
         skip.sequence = seq;
         ack(std::move(skip));
@@ -221,7 +228,8 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       std::lock_guard lock(mutex_);
       if (closed_) co_return std::nullopt;
     }
-    co_await data_waiters_.wait(mutex_, [&] { return data_generation_ != seen_data || closed_ || abandoned_; });
+    co_await data_waiters_.wait(mutex_,
+                                [&] { return data_generation_ != seen_data || closed_ || abandoned_; });
   }
 }
 
@@ -248,7 +256,8 @@ void DiskChannel::ack(Delivery delivery) {
 void DiskChannel::close() {
   // Every push has returned: make what they appended durable and visible, so the sink can drain it.
   if (storage_) {
-    if (auto ec = storage_->flush()) log::error(sink_name_, "channel: flush on close failed: {}", ec.message());
+    if (auto ec = storage_->flush())
+      log::error(sink_name_, "channel: flush on close failed: {}", ec.message());
   }
   std::lock_guard lock(mutex_);
   closed_ = true;
@@ -266,7 +275,9 @@ std::size_t DiskChannel::abandon() {
   return 0;
 }
 
-std::uint64_t DiskChannel::bytes() const { return storage_ ? storage_->stats().retained_bytes : 0; }
+std::uint64_t DiskChannel::bytes() const {
+  return storage_ ? storage_->stats().retained_bytes : 0;
+}
 
 void DiskChannel::update_gauges() {
   if (!storage_) return;

@@ -2,7 +2,8 @@
 
 namespace pyrolog {
 
-MemoryChannel::MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics, std::string sink_name)
+MemoryChannel::MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics,
+                             std::string sink_name)
     : max_bytes_(config.max_bytes.bytes),
       when_full_(config.when_full),
       metrics_(sink_metrics),
@@ -39,7 +40,8 @@ Awaitable<void> MemoryChannel::push(Batch batch) {
       metrics_.dropped("channel_full").add(events);
       std::uint64_t suppressed = 0;
       if (full_log_.allow(suppressed)) {
-        log::warn(sink_name_, "channel full ({} bytes): dropped a batch of {} events ({} more batches since last said)",
+        log::warn(sink_name_,
+                  "channel full ({} bytes): dropped a batch of {} events ({} more batches since last said)",
                   max_bytes_, events, suppressed);
       }
       co_return;

@@ -16,7 +16,8 @@ namespace pyrolog {
 
 // The bounded queue in front of one sink, in memory. A batch counts against `max_bytes` from the moment it is
 // pushed until the sink acknowledges it, so a sink that takes batches but never delivers them still fills it.
-// The batch's finalizer is released at the sink's acknowledgement: only then may the source move its position.
+// The batch's finalizer is released at the sink's acknowledgement: only then may the source move its
+// position.
 class MemoryChannel final : public Channel {
  public:
   MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics, std::string sink_name);
@@ -45,10 +46,11 @@ class MemoryChannel final : public Channel {
     std::size_t bytes = 0;
     std::uint64_t sequence = 0;
   };
-  // What the channel keeps of a batch the sink took. A delivery let go without `ack` (a sink that threw) fails
-  // the batch's finalizer: the source must not move past data nobody delivered.
+  // What the channel keeps of a batch the sink took. A delivery let go without `ack` (a sink that threw)
+  // fails the batch's finalizer: the source must not move past data nobody delivered.
   struct InFlight {
-    InFlight(std::shared_ptr<AckGroup> a, std::size_t b, std::size_t e) : ack(std::move(a)), bytes(b), events(e) {}
+    InFlight(std::shared_ptr<AckGroup> a, std::size_t b, std::size_t e)
+        : ack(std::move(a)), bytes(b), events(e) {}
     InFlight(const InFlight&) = delete;
     InFlight& operator=(const InFlight&) = delete;
     ~InFlight() {

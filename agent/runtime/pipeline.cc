@@ -18,7 +18,11 @@ class ContextBase {
  public:
   ContextBase(const ComponentConfig& config, ComponentMetrics& metrics, asio::io_context& io,
               std::filesystem::path data_dir)
-      : config_(config), metrics_(metrics), io_(io), strand_(asio::make_strand(io)), data_dir_(std::move(data_dir)) {}
+      : config_(config),
+        metrics_(metrics),
+        io_(io),
+        strand_(asio::make_strand(io)),
+        data_dir_(std::move(data_dir)) {}
 
   const std::string& name_impl() const { return config_.name; }
   std::filesystem::path state_dir_impl() {
@@ -101,7 +105,8 @@ void Pipeline::build() {
   for (const auto& c : config_.components) {
     auto node = std::make_unique<Node>();
     node->config = &c;
-    node->metrics = std::make_unique<ComponentMetrics>(metrics_, c.name, std::string(kind_name(c.kind)), c.type);
+    node->metrics =
+        std::make_unique<ComponentMetrics>(metrics_, c.name, std::string(kind_name(c.kind)), c.type);
     try {
       switch (c.kind) {
         case ComponentKind::source:
@@ -114,8 +119,8 @@ void Pipeline::build() {
         case ComponentKind::sink:
           node->sink = c.plugin->make_sink(c.options.get());
           if (c.channel.type == ChannelType::disk) {
-            node->channel = std::make_unique<DiskChannel>(c.channel, data_dir / "channels" / c.name, *node->metrics,
-                                                          c.name);
+            node->channel = std::make_unique<DiskChannel>(c.channel, data_dir / "channels" / c.name,
+                                                          *node->metrics, c.name);
           } else {
             node->channel = std::make_unique<MemoryChannel>(c.channel, *node->metrics, c.name);
           }
@@ -127,7 +132,8 @@ void Pipeline::build() {
     }
     node->output_names.emplace_back();
     if (c.kind == ComponentKind::transform && c.plugin->outputs) {
-      for (auto& name : c.plugin->outputs(c.options.get())) node->output_names.push_back(std::move(name));
+      for (auto& name : c.plugin->outputs(c.options.get()))
+        node->output_names.push_back(std::move(name));
     }
     node->outputs.resize(node->output_names.size());
     by_name[c.name] = node.get();
@@ -258,7 +264,8 @@ Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
     if (ack) ack->fail();
     co_return;
   }
-  for (auto& [node, b] : outbox.items) co_await node->channel->push(std::move(b));
+  for (auto& [node, b] : outbox.items)
+    co_await node->channel->push(std::move(b));
 }
 
 Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadline) {
@@ -277,9 +284,10 @@ Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadlin
       lost->fetch_add(node->channel->abandon());
       kept = kept || node->channel->durable();
     }
-    log::error("pipeline", "shutdown deadline passed: {} events in memory channels not delivered (their sources "
-               "keep their positions and read them again){}", lost->load(),
-               kept ? "; what is in disk channels stays there for the next start" : "");
+    log::error("pipeline",
+               "shutdown deadline passed: {} events in memory channels not delivered (their sources "
+               "keep their positions and read them again){}",
+               lost->load(), kept ? "; what is in disk channels stays there for the next start" : "");
     std::lock_guard l(mutex_);
     finished_waiters_.notify_all();
   });

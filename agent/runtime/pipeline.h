@@ -22,9 +22,9 @@ namespace pyrolog {
 // One running topology: the components of a config, the routes between them, a channel per sink.
 //
 // Batches flow like this: a source submits a batch; on the submitting coroutine, the pipeline runs it through
-// the transforms downstream (synchronously: transforms never block) and pushes what comes out into the channel
-// of each sink it reaches. Each sink runs as its own coroutine, taking batches from its channel. A batch that
-// reaches two branches is cloned (the bytes are shared).
+// the transforms downstream (synchronously: transforms never block) and pushes what comes out into the
+// channel of each sink it reaches. Each sink runs as its own coroutine, taking batches from its channel. A
+// batch that reaches two branches is cloned (the bytes are shared).
 class Pipeline {
  public:
   Pipeline(const AgentConfig& config, asio::io_context& io, MetricsRegistry& metrics);
@@ -32,18 +32,19 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // Opens the channels (recovering what a crash left), the sinks, then the sources (binds sockets, opens files).
-  // Throws std::runtime_error naming the component.
+  // Opens the channels (recovering what a crash left), the sinks, then the sources (binds sockets, opens
+  // files). Throws std::runtime_error naming the component.
   void open();
   // Starts every component's coroutine.
   void start();
   struct StopResult {
-    bool drained = true;          // every sink delivered everything and returned before the deadline
-    std::size_t lost_events = 0;  // events dropped from memory channels at the deadline (disk channels keep theirs)
+    bool drained = true;  // every sink delivered everything and returned before the deadline
+    std::size_t lost_events =
+        0;  // events dropped from memory channels at the deadline (disk channels keep theirs)
   };
   // Stops sources, waits until everything they submitted is delivered, and every sink has returned. If
-  // `deadline` passes first, the channels stop delivering: memory channels drop what they hold (its sources keep
-  // their positions, so it is read again), disk channels keep it for the next start.
+  // `deadline` passes first, the channels stop delivering: memory channels drop what they hold (its sources
+  // keep their positions, so it is read again), disk channels keep it for the next start.
   Awaitable<StopResult> stop(std::chrono::milliseconds deadline);
 
   // Events received by every source, and delivered by every sink, since this pipeline started.

@@ -1,11 +1,10 @@
 #include "runtime/runtime.h"
 
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdio>
 #include <memory>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <boost/asio/signal_set.hpp>
@@ -59,17 +58,19 @@ class Agent {
       return 1;
     }
     pipeline_->start();
-    log::info("agent", "started with {} ({} components, {} threads)", options_.config_path, config_.components.size(),
-              worker_threads(config_));
+    log::info("agent", "started with {} ({} components, {} threads)", options_.config_path,
+              config_.components.size(), worker_threads(config_));
     // The supervisor and the summary share a strand: both touch `pipeline_`.
     asio::co_spawn(strand_, supervise(), asio::detached);
     if (options_.summary_interval.count() > 0) asio::co_spawn(strand_, print_summaries(), asio::detached);
 
     std::vector<std::thread> threads;
     const unsigned n = worker_threads(config_);
-    for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { io_.run(); });
+    for (unsigned i = 1; i < n; ++i)
+      threads.emplace_back([this] { io_.run(); });
     io_.run();
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+      t.join();
     return exit_code_;
   }
 
@@ -103,8 +104,10 @@ class Agent {
     log::info("agent", "SIGHUP: reloading {}", options_.config_path);
     auto loaded = load_config_file(options_.config_path, options_.env);
     if (!loaded.config) {
-      for (const auto& d : loaded.diagnostics.items()) log::error("config", "{}", d.to_string());
-      log::error("agent", "reload rejected: the configuration has {} problem(s); the running pipeline goes on",
+      for (const auto& d : loaded.diagnostics.items())
+        log::error("config", "{}", d.to_string());
+      log::error("agent",
+                 "reload rejected: the configuration has {} problem(s); the running pipeline goes on",
                  loaded.diagnostics.size());
       co_return;
     }
@@ -116,7 +119,8 @@ class Agent {
       co_return;
     }
     const auto stopped = co_await pipeline_->stop(options_.shutdown_deadline);
-    if (!stopped.drained) [[maybe_unused]] auto* leaked = pipeline_.release();
+    if (!stopped.drained) [[maybe_unused]]
+      auto* leaked = pipeline_.release();
     pipeline_.reset();
     try {
       next->open();
@@ -174,7 +178,8 @@ class Agent {
       last_out = out;
       last = now;
     }
-    if (tty) [[maybe_unused]] auto n = ::write(STDERR_FILENO, "\n", 1);
+    if (tty) [[maybe_unused]]
+      auto n = ::write(STDERR_FILENO, "\n", 1);
   }
 
   const RunOptions& options_;

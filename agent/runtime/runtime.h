@@ -17,9 +17,9 @@ struct RunOptions {
 };
 
 // Runs the agent until SIGTERM or SIGINT: loads and validates the config, opens and starts the pipeline on a
-// small thread pool, reloads on SIGHUP (a new config is validated first; if it is invalid the running pipeline
-// keeps going). Returns the process exit code: 0 after a clean stop, 1 when the pipeline could not start or
-// the shutdown deadline passed, 2 for an invalid config.
+// small thread pool, reloads on SIGHUP (a new config is validated first; if it is invalid the running
+// pipeline keeps going). Returns the process exit code: 0 after a clean stop, 1 when the pipeline could not
+// start or the shutdown deadline passed, 2 for an invalid config.
 int run_agent(const RunOptions& options);
 
 }  // namespace pyrolog

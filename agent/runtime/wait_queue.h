@@ -10,8 +10,9 @@
 namespace pyrolog {
 
 // Coroutines waiting for a condition guarded by a caller's mutex: the async twin of a condition variable.
-// `wait` checks the condition and parks the coroutine under the same lock, so no wake-up is lost; `notify_all`
-// (with the lock held) resumes every parked coroutine on its own executor, where it checks again.
+// `wait` checks the condition and parks the coroutine under the same lock, so no wake-up is lost;
+// `notify_all` (with the lock held) resumes every parked coroutine on its own executor, where it checks
+// again.
 class WaitQueue {
  public:
   template <class Pred>
@@ -27,9 +28,8 @@ class WaitQueue {
               asio::post(ex, std::move(handler));
               return;
             }
-            waiters_.emplace_back(UniqueFunction([ex, h = std::move(handler)]() mutable {
-              asio::post(ex, std::move(h));
-            }));
+            waiters_.emplace_back(
+                UniqueFunction([ex, h = std::move(handler)]() mutable { asio::post(ex, std::move(h)); }));
           },
           asio::use_awaitable);
       if (done) co_return;
@@ -42,7 +42,8 @@ class WaitQueue {
   void notify_all() {
     auto waiters = std::move(waiters_);
     waiters_.clear();
-    for (auto& w : waiters) w();
+    for (auto& w : waiters)
+      w();
   }
 
   bool has_waiters() const { return !waiters_.empty(); }

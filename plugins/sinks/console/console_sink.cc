@@ -1,8 +1,7 @@
 #include "console_sink.h"
 
-#include <unistd.h>
-
 #include <cerrno>
+#include <unistd.h>
 
 #include "log/log.h"
 #include "plugin/plugin_registry.h"
@@ -16,7 +15,8 @@ const config::OptionTable<ConsoleSinkConfig>& ConsoleSinkConfig::options() {
           "`raw`: the line as received. `json`: an object with `timestamp`, `message` and every field.")
         .choices(encoding_choices());
     t.add("stream", &ConsoleSinkConfig::stream, "Where to write.")
-        .choices<ConsoleStream>({{"stdout", ConsoleStream::stdout_stream}, {"stderr", ConsoleStream::stderr_stream}});
+        .choices<ConsoleStream>(
+            {{"stdout", ConsoleStream::stdout_stream}, {"stderr", ConsoleStream::stderr_stream}});
     return t;
   }();
   return table;
@@ -27,7 +27,8 @@ Awaitable<void> ConsoleSink::run(SinkContext& ctx) {
   std::string out;
   while (auto delivery = co_await ctx.next()) {
     out.clear();
-    for (const Event& e : delivery->batch->events()) encoder_.append_line(out, *delivery->batch, e);
+    for (const Event& e : delivery->batch->events())
+      encoder_.append_line(out, *delivery->batch, e);
     std::string_view left = out;
     bool failed = false;
     while (!left.empty()) {

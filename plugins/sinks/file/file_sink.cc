@@ -12,7 +12,8 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
   static const auto table = [] {
     config::OptionTable<FileSinkConfig> t;
     t.add("path", &FileSinkConfig::path,
-          "The file written to. Rolled files are renamed to `PATH.YYYYMMDDTHHMMSSZ` (`-N` added when that name "
+          "The file written to. Rolled files are renamed to `PATH.YYYYMMDDTHHMMSSZ` (`-N` added when that "
+          "name "
           "exists). The directory is created if missing.")
         .required()
         .example("/var/log/pyrolog/events.log");
@@ -20,18 +21,21 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
           "`raw`: the line as received. `json`: an object with `timestamp`, `message` and every field.")
         .choices(encoding_choices());
     t.add("compression", &FileSinkConfig::compression,
-          "`gzip` writes each batch as a gzip member: the file is one valid gzip stream at every batch boundary, "
+          "`gzip` writes each batch as a gzip member: the file is one valid gzip stream at every batch "
+          "boundary, "
           "even after a crash. Name the file `*.gz`.")
         .choices<FileCompression>({{"none", FileCompression::none}, {"gzip", FileCompression::gzip}});
     t.add("gzip_level", &FileSinkConfig::gzip_level, "zlib compression level, 1 (fastest) to 9 (smallest).")
         .range(1, 9);
-    t.add("roll_bytes", &FileSinkConfig::roll_bytes, "Roll the file before it grows past this size; 0: never.")
+    t.add("roll_bytes", &FileSinkConfig::roll_bytes,
+          "Roll the file before it grows past this size; 0: never.")
         .range(0, 1024.0 * 1024 * 1024 * 1024);
     t.add("roll_interval", &FileSinkConfig::roll_interval,
           "Roll a non-empty file this long after it was opened; 0: never.");
     t.add("max_files", &FileSinkConfig::max_files, "Rolled files kept; older ones are deleted. 0: keep all.");
     t.add("sync", &FileSinkConfig::sync,
-          "`true`: fdatasync before acknowledging a batch, so it survives a power loss. `false`: acknowledge when "
+          "`true`: fdatasync before acknowledging a batch, so it survives a power loss. `false`: acknowledge "
+          "when "
           "the kernel has it, which survives a crash of the agent.");
     t.check("path", [](const FileSinkConfig& c) -> std::optional<std::string> {
       if (c.path.empty()) return "must not be empty";
@@ -46,8 +50,9 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
 FileSink::FileSink(const FileSinkConfig& config)
     : config_(config),
       encoder_(config.encoding),
-      file_(config.path, RollingFilePolicy{config.roll_bytes.bytes, config.roll_interval, config.max_files,
-                                           config.sync}) {}
+      file_(config.path,
+            RollingFilePolicy{config.roll_bytes.bytes, config.roll_interval, config.max_files, config.sync}) {
+}
 
 void FileSink::open(SinkContext&) {
   if (auto ec = file_.open()) {
@@ -57,7 +62,8 @@ void FileSink::open(SinkContext&) {
 
 Awaitable<void> FileSink::write_with_retry(SinkContext& ctx, std::string_view data) {
   log::RateLimit limit(std::chrono::seconds(30));
-  for (std::chrono::milliseconds backoff{100};; backoff = std::min(backoff * 2, std::chrono::milliseconds(5000))) {
+  for (std::chrono::milliseconds backoff{100};;
+       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000))) {
     const auto ec = file_.append(data);
     if (!ec) co_return;
     ctx.metrics().errors.add();
@@ -79,7 +85,8 @@ Awaitable<void> FileSink::roll_on_time(SinkContext& ctx) {
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (done_) break;
-    if (auto roll_ec = file_.roll_if_due()) log::warn(ctx.name(), "cannot roll {}: {}", config_.path, roll_ec.message());
+    if (auto roll_ec = file_.roll_if_due())
+      log::warn(ctx.name(), "cannot roll {}: {}", config_.path, roll_ec.message());
   }
 }
 
@@ -100,7 +107,8 @@ Awaitable<void> FileSink::run(SinkContext& ctx) {
   while (auto delivery = co_await ctx.next()) {
     const Batch& batch = *delivery->batch;
     text.clear();
-    for (const Event& e : batch.events()) encoder_.append_line(text, batch, e);
+    for (const Event& e : batch.events())
+      encoder_.append_line(text, batch, e);
     std::string_view data = text;
     if (config_.compression == FileCompression::gzip) {
       compressed.clear();
@@ -122,10 +130,12 @@ Awaitable<void> FileSink::run(SinkContext& ctx) {
 
 namespace {
 [[maybe_unused]] const bool registered = register_sink<FileSinkConfig, FileSink>(
-    "file", "Appends events to a file, one line each, rolling it by size and age, optionally gzip-compressed.",
+    "file",
+    "Appends events to a file, one line each, rolling it by size and age, optionally gzip-compressed.",
     "A batch is acknowledged once written whole (and, with `sync: true`, synced). When a write fails, for "
     "instance on a full disk, what part of the batch was written is cut off again and the write is retried "
-    "with backoff; the channel fills meanwhile, and with `when_full: block` the sources stop reading. Nothing "
+    "with backoff; the channel fills meanwhile, and with `when_full: block` the sources stop reading. "
+    "Nothing "
     "is lost and nothing is written twice.");
 }  // namespace
 

@@ -1,8 +1,8 @@
 #include "gzip_member.h"
 
-#include <zlib.h>
-
 #include <stdexcept>
+
+#include <zlib.h>
 
 namespace pyrolog {
 

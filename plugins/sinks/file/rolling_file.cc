@@ -1,27 +1,28 @@
 #include "rolling_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <utility>
 #include <ctime>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
 
 #include <fmt/format.h>
 
 namespace pyrolog {
 namespace {
-std::error_code last_error() { return {errno, std::generic_category()}; }
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
 
 std::string utc_stamp() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 }  // namespace
 
@@ -35,7 +36,9 @@ std::pair<std::string, int> RollingFile::stamp_and_suffix(const std::filesystem:
 RollingFile::RollingFile(std::filesystem::path path, RollingFilePolicy policy)
     : path_(std::move(path)), policy_(policy) {}
 
-RollingFile::~RollingFile() { close(); }
+RollingFile::~RollingFile() {
+  close();
+}
 
 std::error_code RollingFile::open() {
   std::error_code ec;

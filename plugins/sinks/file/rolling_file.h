@@ -12,17 +12,17 @@
 namespace pyrolog {
 
 struct RollingFilePolicy {
-  std::uint64_t roll_bytes = 0;              // 0: never by size
+  std::uint64_t roll_bytes = 0;                // 0: never by size
   std::chrono::milliseconds roll_interval{0};  // 0: never by time
-  std::uint32_t max_files = 0;               // rolled files kept; 0: all
-  bool sync = false;                         // fdatasync after every append
+  std::uint32_t max_files = 0;                 // rolled files kept; 0: all
+  bool sync = false;                           // fdatasync after every append
 };
 
 // An append-only file at `path` that rolls: the full file is renamed to `path.YYYYMMDDTHHMMSSZ` (with `-N`
 // when that name exists), a new one is started, and the oldest rolled files beyond `max_files` are deleted.
 // An append is all or nothing: when a write fails halfway, the file is cut back to where it was, so a retry
-// does not duplicate a partial batch, and the file is closed, so the retry opens the path anew. Not thread-safe:
-// one owner.
+// does not duplicate a partial batch, and the file is closed, so the retry opens the path anew. Not
+// thread-safe: one owner.
 class RollingFile {
  public:
   RollingFile(std::filesystem::path path, RollingFilePolicy policy);

@@ -12,7 +12,8 @@ std::optional<HostPort> split_host_port(const std::string& address) {
   std::string port;
   if (!address.empty() && address.front() == '[') {
     const auto close = address.find(']');
-    if (close == std::string::npos || close + 1 >= address.size() || address[close + 1] != ':') return std::nullopt;
+    if (close == std::string::npos || close + 1 >= address.size() || address[close + 1] != ':')
+      return std::nullopt;
     host = address.substr(1, close - 1);
     port = address.substr(close + 2);
   } else {
@@ -23,7 +24,8 @@ std::optional<HostPort> split_host_port(const std::string& address) {
   }
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (host.empty() || port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+  if (host.empty() || port.empty() || ec != std::errc() || end != port.data() + port.size() ||
+      value > 65535) {
     return std::nullopt;
   }
   return HostPort{host, static_cast<std::uint16_t>(value)};

@@ -47,7 +47,9 @@ void TcpSource::open(SourceContext& ctx) {
   log::info(ctx.name(), "listening on {}:{}", hp->host, port());
 }
 
-std::uint16_t TcpSource::port() const { return acceptor_ ? acceptor_->local_endpoint().port() : 0; }
+std::uint16_t TcpSource::port() const {
+  return acceptor_ ? acceptor_->local_endpoint().port() : 0;
+}
 
 Awaitable<void> TcpSource::run(SourceContext& ctx) {
   for (;;) {
@@ -127,8 +129,8 @@ Awaitable<void> TcpSource::serve(std::shared_ptr<Session> session, SourceContext
     // The stop check and the start of the read happen on this strand with no suspension between them, and
     // `stop` cancels on this strand: a read is either never started or cancelled.
     if (stopping_.load()) break;
-    const std::size_t n =
-        co_await s.socket.async_read_some(asio::buffer(s.buffer), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await s.socket.async_read_some(asio::buffer(s.buffer),
+                                                            asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) break;  // stop: drain below
     if (ec) {
       // EOF or a reset: whatever came before it is complete, including a last line without newline.
@@ -172,7 +174,8 @@ namespace {
     "tcp", "Receives newline-delimited lines from TCP clients.",
     "Each connection is read on its own; every read becomes one batch. When the channel is full the source "
     "stops reading, so clients see their sends block instead of losing lines. A connection closed by its "
-    "client delivers its last line even without a newline. On shutdown the source accepts no new connections, "
+    "client delivers its last line even without a newline. On shutdown the source accepts no new "
+    "connections, "
     "reads what each connection has already sent, delivers it, and closes.\n\n"
     "Metrics: `pyrolog_component_discarded_events_total{reason=\"line_too_long\"}`, "
     "`pyrolog_tcp_connections`, `pyrolog_tcp_connections_refused_total`.");

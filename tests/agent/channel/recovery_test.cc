@@ -309,8 +309,8 @@ TEST(Recovery, UnknownFilesAreReportedAndLeftAlone) {
 
 TEST(Recovery, LeftoverTemporaryFilesAreRemoved) {
   TempDir dir;
-  // A reader the channel does not know: its own reader's cursor writer makes `main.cursor.tmp` in the background,
-  // which a check for that name would race with.
+  // A reader the channel does not know: its own reader's cursor writer makes `main.cursor.tmp` in the
+  // background, which a check for that name would race with.
   write_file(dir / "retired.cursor.tmp", as_bytes("half a cursor"));
   write_file(dir / "00000000000000000003.seg.tmp", as_bytes("half a segment"));
   auto channel = open_channel(small_options(dir.path()));

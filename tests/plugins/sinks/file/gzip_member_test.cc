@@ -1,8 +1,7 @@
 #include "gzip_member.h"
 
-#include <zlib.h>
-
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 namespace pyrolog {
 namespace {
@@ -45,7 +44,8 @@ TEST(GzipMember, ConcatenatedMembersAreOneStream) {
 
 TEST(GzipMember, CompressesRepetitiveText) {
   std::string text;
-  for (int i = 0; i < 1000; ++i) text += "GET /index.html HTTP/1.1 200 1234\n";
+  for (int i = 0; i < 1000; ++i)
+    text += "GET /index.html HTTP/1.1 200 1234\n";
   std::string out;
   append_gzip_member(out, text, 6);
   EXPECT_LT(out.size(), text.size() / 10);

@@ -1,10 +1,9 @@
 #include "rolling_file.h"
 
-#include <sys/resource.h>
-
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <sys/resource.h>
 
 #include <gtest/gtest.h>
 
@@ -88,7 +87,8 @@ TEST_F(RollingFileTest, KeepsOnlyMaxFilesRolledFiles) {
   policy.max_files = 2;
   RollingFile file(dir_ / "out.log", policy);
   ASSERT_FALSE(file.open());
-  for (int i = 0; i < 6; ++i) ASSERT_FALSE(file.append(std::to_string(i) + "\n"));
+  for (int i = 0; i < 6; ++i)
+    ASSERT_FALSE(file.append(std::to_string(i) + "\n"));
   const auto rolled = file.rolled_files();
   ASSERT_EQ(rolled.size(), 2u);
   // The newest two rolled files survive: "3\n" and "4\n"; "5\n" is the active file.
