@@ -14,7 +14,6 @@
 
 #include "base/units.h"
 #include "cli/channel_command.h"
-#include "grok_command.h"
 #include "config/agent_config.h"
 #include "docsgen/reference_doc.h"
 #include "plugin/plugin_registry.h"
@@ -33,7 +32,6 @@ Commands:
   check     Validate a configuration and print every problem
   version   Print the version
   channel   Inspect, verify or repair a disk channel directory
-  grok      Try a grok pattern on lines: the fields, or where it stopped matching
   doc       Write the generated configuration reference
   help      Show help for a command
 
@@ -45,7 +43,8 @@ struct Command {
   std::function<int(const std::vector<std::string_view>&)> run;
 };
 
-constexpr std::string_view kRunHelp = R"(Usage: pyrolog run --config FILE [--summary] [--shutdown-deadline DURATION]
+constexpr std::string_view kRunHelp =
+    R"(Usage: pyrolog run --config FILE [--summary] [--shutdown-deadline DURATION]
 
 Runs the agent. SIGTERM and SIGINT stop it gracefully: sources stop reading, everything accepted is delivered,
 then it exits 0. Past the deadline, what waits in disk channels is kept for the next start; if events held in
@@ -76,7 +75,8 @@ Writes the configuration reference (one Markdown page per plugin, generated from
 std::optional<std::string> option_value(const std::vector<std::string_view>& args, std::string_view name) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == name && i + 1 < args.size()) return std::string(args[i + 1]);
-    if (args[i].size() > name.size() && args[i].substr(0, name.size()) == name && args[i][name.size()] == '=') {
+    if (args[i].size() > name.size() && args[i].substr(0, name.size()) == name &&
+        args[i][name.size()] == '=') {
       return std::string(args[i].substr(name.size() + 1));
     }
   }
@@ -124,7 +124,8 @@ int cmd_run(const std::vector<std::string_view>& args) {
   if (has_flag(args, "--summary")) options.summary_interval = std::chrono::seconds(1);
   if (auto d = option_value(args, "--shutdown-deadline")) {
     auto parsed = parse_duration(*d);
-    if (!parsed) return usage_error(fmt::format("--shutdown-deadline: expected a duration, got '{}'", *d), kRunHelp);
+    if (!parsed)
+      return usage_error(fmt::format("--shutdown-deadline: expected a duration, got '{}'", *d), kRunHelp);
     options.shutdown_deadline = *parsed;
   }
   return run_agent(options);
@@ -143,8 +144,10 @@ int cmd_check(const std::vector<std::string_view>& args) {
     return 1;
   }
   std::size_t counts[3] = {0, 0, 0};
-  for (const auto& c : loaded.config->components) ++counts[static_cast<int>(c.kind)];
-  std::printf("%s: OK (%zu sources, %zu transforms, %zu sinks)\n", config->c_str(), counts[0], counts[1], counts[2]);
+  for (const auto& c : loaded.config->components)
+    ++counts[static_cast<int>(c.kind)];
+  std::printf("%s: OK (%zu sources, %zu transforms, %zu sinks)\n", config->c_str(), counts[0], counts[1],
+              counts[2]);
   return 0;
 }
 
@@ -178,7 +181,6 @@ int main(int argc, char** argv) {
       {"version", {kVersionHelp, cmd_version}},
       {"doc", {kDocHelp, cmd_doc}},
       {"channel", {kChannelHelp, run_channel_command}},
-      {"grok", {kGrokCommandHelp, run_grok_command}},
   };
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
@@ -208,4 +210,6 @@ int main(int argc, char** argv) {
 
 }  // namespace pyrolog
 
-int main(int argc, char** argv) { return pyrolog::main(argc, argv); }
+int main(int argc, char** argv) {
+  return pyrolog::main(argc, argv);
+}
