@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/unique_fd.h"
 #include "channel/append_callback.h"
 #include "channel/events.h"
 #include "channel/options.h"
@@ -24,7 +25,6 @@
 #include "channel/segment_reader.h"
 #include "channel/segment_writer.h"
 #include "channel/stats.h"
-#include "channel/unique_fd.h"
 
 // The channel's shared state. Channel and Reader are handles on it; nothing here is public API.
 namespace pyrolog::channel::detail {

@@ -7,8 +7,8 @@
 #include <sys/types.h>
 #include <system_error>
 
+#include "base/unique_fd.h"
 #include "channel/result.h"
-#include "channel/unique_fd.h"
 
 namespace pyrolog::channel {
 

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/unique_fd.h"
 #include "channel/result.h"
 #include "channel/segment_format.h"
-#include "channel/unique_fd.h"
 
 namespace pyrolog::channel {
 

@@ -6,9 +6,9 @@
 #include <span>
 #include <system_error>
 
+#include "base/unique_fd.h"
 #include "channel/result.h"
 #include "channel/segment_format.h"
-#include "channel/unique_fd.h"
 
 namespace pyrolog::channel {
 

@@ -33,20 +33,28 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str, interva
 class Agent:
     """One `pyrolog run` process with its config and log in a test directory."""
 
-    def __init__(self, workdir: Path, config_text: str, extra_args: list[str] | None = None):
+    def __init__(self, workdir: Path, config_text: str, extra_args: list[str] | None = None,
+                 command_prefix: list[str] | None = None):
         self.workdir = workdir
         self.config = workdir / "pyrolog.yaml"
         self.config.write_text(config_text)
         self.log_path = workdir / "agent.log"
         self.extra_args = extra_args or []
+        self.command_prefix = command_prefix or []  # e.g. setpriv, to run without some capabilities
         self.proc: subprocess.Popen | None = None
+        self.starts = 0
 
     def start(self) -> "Agent":
+        """Starts the process (again, after `kill` or `stop`: same config, same data directory, same log file)
+        and waits until this start reports `[agent] started`."""
+        started_before = self.log().count("[agent] started")
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [binary(), "run", "--config", str(self.config), *self.extra_args],
+            [*self.command_prefix, binary(), "run", "--config", str(self.config), *self.extra_args],
             cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT)
-        wait_until(lambda: "[agent] started" in self.log() or self.proc.poll() is not None, 20, "the agent to start")
+        self.starts += 1
+        wait_until(lambda: self.log().count("[agent] started") > started_before or self.proc.poll() is not None, 20,
+                   "the agent to start")
         if self.proc.poll() is not None:
             raise AssertionError(f"the agent exited with {self.proc.returncode}:\n{self.log()}")
         return self
@@ -80,9 +88,32 @@ class Agent:
             self._log.close()
 
     def kill(self) -> None:
+        """SIGKILL: no chance to save anything."""
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self.proc and not self._log.closed:
+            self._log.close()
+
+    def restart_after_kill(self) -> None:
+        """SIGKILL, then start again at once with the same config and data directory."""
+        self.kill()
+        self.start()
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def open_files(self) -> list[str]:
+        """What the process's descriptors point at (from /proc)."""
+        assert self.proc is not None
+        out = []
+        fd_dir = Path(f"/proc/{self.proc.pid}/fd")
+        for entry in fd_dir.iterdir():
+            try:
+                out.append(os.readlink(entry))
+            except OSError:
+                pass
+        return out
 
 
 def connect(port: int, timeout: float = 10) -> socket.socket:

@@ -28,7 +28,9 @@ def test_check_reports_every_problem_with_position_and_fails(tmp_path):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert f"{config}:4:14: sources.web.address: expected host:port (or [IPv6]:port), got '127.0.0.1:99999'" in lines
-    assert f"{config}:7:11: sinks.out.type: unknown sink type 'fiel'; did you mean 'file'? (known: console, file)" in lines
+    # The list of known types grows with every sink plugin.
+    unknown = f"{config}:7:11: sinks.out.type: unknown sink type 'fiel'; did you mean 'file'? (known: console, file"
+    assert any(line.startswith(unknown) for line in lines), lines
     assert lines[-1] == f"{config}: 2 problem(s)"
 
 

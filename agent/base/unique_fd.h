@@ -3,7 +3,7 @@
 #include <unistd.h>
 #include <utility>
 
-namespace pyrolog::channel {
+namespace pyrolog {
 
 // Owns a POSIX file descriptor and closes it on destruction.
 class UniqueFd {
@@ -21,6 +21,7 @@ class UniqueFd {
 
   int get() const noexcept { return fd_; }
   bool valid() const noexcept { return fd_ >= 0; }
+  explicit operator bool() const noexcept { return valid(); }
   int release() noexcept { return std::exchange(fd_, -1); }
   void reset(int fd = -1) noexcept {
     if (fd_ >= 0) ::close(fd_);
@@ -31,4 +32,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace pyrolog::channel
+}  // namespace pyrolog

@@ -1,0 +1,38 @@
+#include "file_input/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace pyrolog::files {
+namespace {
+
+TEST(Utf8, ValidText) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain ascii, long enough to take the word-at-a-time path"));
+  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
+}
+
+TEST(Utf8, InvalidText) {
+  EXPECT_FALSE(is_valid_utf8("\xff"));
+  EXPECT_FALSE(is_valid_utf8("abc\xC3"));           // cut short
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(
+      is_valid_utf8("12345678\x80"
+                    "abcdefgh"));  // after a word of ASCII
+}
+
+TEST(Utf8, ReplacementReplacesEachBadByte) {
+  const std::string bad = "\xff";
+  const std::string e_acute = "\xC3\xA9";
+  const std::string replacement = "\xEF\xBF\xBD";
+  std::string out;
+  append_replacing_invalid_utf8(out, "a" + bad + "b" + e_acute + "\xC3");
+  EXPECT_EQ(out, "a" + replacement + "b" + e_acute + replacement);
+  EXPECT_TRUE(is_valid_utf8(out));
+}
+
+}  // namespace
+}  // namespace pyrolog::files
