@@ -16,6 +16,7 @@
 #include "cli/channel_command.h"
 #include "config/agent_config.h"
 #include "docsgen/reference_doc.h"
+#include "grok_command.h"
 #include "plugin/plugin_registry.h"
 #include "runtime/runtime.h"
 #include "version.h"
@@ -32,6 +33,7 @@ Commands:
   check     Validate a configuration and print every problem
   version   Print the version
   channel   Inspect, verify or repair a disk channel directory
+  grok      Try a grok pattern on lines: the fields, or where it stopped matching
   doc       Write the generated configuration reference
   help      Show help for a command
 
@@ -181,6 +183,7 @@ int main(int argc, char** argv) {
       {"version", {kVersionHelp, cmd_version}},
       {"doc", {kDocHelp, cmd_doc}},
       {"channel", {kChannelHelp, run_channel_command}},
+      {"grok", {kGrokCommandHelp, run_grok_command}},
   };
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {

@@ -37,16 +37,11 @@ void Batch::make_fields_last(Event& event) {
   // fields to the end of the pool first; transforms walk events in order, so this happens once per pass.
   if (event.first_field + event.field_count == fields_.size()) return;
   const auto first = static_cast<std::uint32_t>(fields_.size());
-  fields_.reserve(fields_.size() + event.field_count + 4);
+  const std::size_t needed = fields_.size() + event.field_count + 4;
+  if (needed > fields_.capacity()) fields_.reserve(std::max(needed, 2 * fields_.capacity()));
   for (std::uint32_t i = 0; i < event.field_count; ++i)
     fields_.push_back(fields_[event.first_field + i]);
   event.first_field = first;
-}
-
-void Batch::append(Event& event, std::string_view name, Value value) {
-  make_fields_last(event);
-  fields_.push_back(Field{name, value});
-  ++event.field_count;
 }
 
 void Batch::set(Event& event, std::string_view name, Value value) {

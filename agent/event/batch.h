@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -75,8 +76,20 @@ class Batch {
   // Adds a field, or replaces the value of an existing field of the same name.
   void set(Event& event, std::string_view name, Value value);
   // Adds a field without looking for an existing one (the caller knows it is new).
-  void append(Event& event, std::string_view name, Value value);
+  void append(Event& event, std::string_view name, Value value) {
+    if (event.first_field + event.field_count != fields_.size()) make_fields_last(event);
+    Field& f = fields_.emplace_back();
+    f.name = name;
+    f.value = value;
+    ++event.field_count;
+  }
   bool remove(Event& event, std::string_view name);
+  // Room for `additional` more fields in the pool, so that a transform adding fields to every event grows it
+  // once per batch. Grows geometrically, so calling it often stays linear.
+  void reserve_fields(std::size_t additional) {
+    const std::size_t needed = fields_.size() + additional;
+    if (needed > fields_.capacity()) fields_.reserve(std::max(needed, 2 * fields_.capacity()));
+  }
 
   // Bytes this batch accounts for in bounded queues: raw and field bytes plus the tables.
   std::size_t byte_size() const;

@@ -1,12 +1,14 @@
 """The command line: check, version, help, and the quickstart config."""
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 from agent_process import binary, count_lines, wait_until
 
 SOURCE_DIR = Path(__file__).resolve().parents[2]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -37,7 +39,7 @@ def test_check_reports_every_problem_with_position_and_fails(tmp_path):
 def test_check_accepts_a_valid_config(tmp_path):
     result = run("check", "--config", str(SOURCE_DIR / "conf" / "quickstart.yaml"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "OK (1 sources, 0 transforms, 1 sinks)" in result.stdout
+    assert "OK (2 sources, 2 transforms, 2 sinks)" in result.stdout
 
 
 def test_check_on_a_missing_file_fails_clearly(tmp_path):
@@ -63,13 +65,25 @@ def test_run_rejects_an_invalid_config_with_exit_2(tmp_path):
     assert "the configuration has no sources" in result.stderr
 
 
-def test_quickstart_config_produces_json_lines(tmp_path, agents):
+def test_quickstart_config_tails_parses_and_writes_json_lines(tmp_path, agents):
     text = (SOURCE_DIR / "conf" / "quickstart.yaml").read_text()
     agent = agents(text, ["--summary"])
+    log = tmp_path / "var" / "quickstart" / "logs" / "access.log"
     out = tmp_path / "var" / "quickstart" / "out" / "access.json"
     wait_until(lambda: count_lines(out) >= 1000, 20, "1000 JSON lines from the quickstart")
     wait_until(lambda: "/s)  out " in agent.log(), 10, "the live summary line")
     assert agent.stop() == 0
-    first = json.loads(out.read_text().splitlines()[0])
-    assert first["message"].count('"') >= 6  # a combined-format access line
-    assert set(first) == {"timestamp", "message"}
+    # Rolled files (access.json.<time>, oldest first), then the current one; likewise for the tailed log.
+    events = [json.loads(line) for f in [*sorted(out.parent.glob("access.json.*")), out]
+              for line in f.read_text().splitlines()]
+    raw_lines = [line for f in [*sorted(log.parent.glob("access.log.*")), log] for line in f.read_text().splitlines()]
+    assert len(events) >= 1000
+    assert len(events) <= len(raw_lines)
+    for event, line in zip(events, raw_lines):  # one file, read in order: the n-th event is the n-th line
+        assert event["message"] == line
+        assert "tags" not in event, event  # every generated line parses
+        assert isinstance(event["response"], int) and isinstance(event["bytes"], int)
+        assert line.startswith(event["clientip"] + " ")
+        assert event["file"]["path"].startswith(str(log))
+        day, month, year, clock = re.search(r"\[(\d\d)/(\w{3})/(\d{4}):(\d\d:\d\d:\d\d) \+0000\]", line).groups()
+        assert event["timestamp"].startswith(f"{year}-{MONTHS.index(month) + 1:02d}-{day}T{clock}.")  # request time
