@@ -11,7 +11,11 @@
 namespace pyrolog {
 namespace {
 
-constexpr std::uint8_t kVersion = 1;
+// Version 2 added kRepeatedString; version 1 frames (which never hold it) are still read.
+constexpr std::uint8_t kVersion = 2;
+constexpr std::uint8_t kOldestVersion = 1;
+// A value type code beyond ValueType's: the same string as the previous value stored under this name.
+constexpr std::uint8_t kRepeatedString = 0x80;
 // A decoded body larger than this is refused: the channel's frames are batches, not whole files.
 constexpr std::uint64_t kMaxBodyBytes = 1ULL << 31;
 
@@ -59,6 +63,10 @@ void encode_body(const Batch& batch, std::string& out) {
     put_bytes(out, name);
   std::size_t next_name = 0;
   TimestampNs previous = 0;
+  // Per name, the last string stored under it: a field whose value is the same for many events (a file's
+  // path, a host name) is then stored once per frame and costs one byte afterwards.
+  std::vector<std::string_view> last_string(names.size());
+  std::vector<char> has_last_string(names.size(), 0);
   for (const Event& e : batch.events()) {
     put_varint(out, zigzag(e.timestamp - previous));
     previous = e.timestamp;
@@ -66,8 +74,18 @@ void encode_body(const Batch& batch, std::string& out) {
     const auto fields = batch.fields(e);
     put_varint(out, fields.size());
     for (const Field& f : fields) {
-      put_varint(out, field_names[next_name++]);
+      const std::uint32_t name = field_names[next_name++];
+      put_varint(out, name);
       const Value& v = f.value;
+      if (v.type() == ValueType::string) {
+        const std::string_view text = v.as_string();
+        if (has_last_string[name] != 0 && last_string[name] == text) {
+          out += static_cast<char>(kRepeatedString);
+          continue;
+        }
+        last_string[name] = text;
+        has_last_string[name] = 1;
+      }
       out += static_cast<char>(v.type());
       switch (v.type()) {
         case ValueType::null:
@@ -151,6 +169,8 @@ bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& 
     }
   }
   batch.reserve(events);
+  std::vector<std::string_view> last_string(names.size());
+  std::vector<char> has_last_string(names.size(), 0);
   TimestampNs previous = 0;
   for (std::uint64_t i = 0; i < events; ++i) {
     std::uint64_t delta = 0, field_count = 0;
@@ -169,6 +189,15 @@ bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& 
         error.message = fmt::format("bad field in event {}", i);
         return false;
       }
+      if (i == 0 && k == 0) batch.reserve_fields(events * field_count);  // events are usually alike
+      if (type == kRepeatedString) {
+        if (has_last_string[name] == 0) {
+          error.message = fmt::format("field '{}' in event {} repeats a string never stored", names[name], i);
+          return false;
+        }
+        batch.append(e, names[name], Value::string(last_string[name]));
+        continue;
+      }
       Value v;
       bool ok = true;
       switch (static_cast<ValueType>(type)) {
@@ -178,6 +207,8 @@ bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& 
           std::string_view s;
           ok = r.bytes(s);
           v = Value::string(s);
+          last_string[name] = s;
+          has_last_string[name] = 1;
           break;
         }
         case ValueType::integer:
@@ -248,7 +279,8 @@ std::optional<Batch> decode_batch(std::unique_ptr<char[]> frame, std::size_t siz
     error.message = "frame too short";
     return std::nullopt;
   }
-  if (static_cast<std::uint8_t>(frame[0]) != kVersion) {
+  const auto version = static_cast<std::uint8_t>(frame[0]);
+  if (version < kOldestVersion || version > kVersion) {
     error.message = fmt::format("unknown batch format version {}",
                                 static_cast<unsigned>(static_cast<std::uint8_t>(frame[0])));
     return std::nullopt;

@@ -123,5 +123,47 @@ TEST(BatchCodec, RefusesUnknownVersionAndCompression) {
   EXPECT_EQ(error.message, "unknown compression 7");
 }
 
+TEST(BatchCodec, AStringRepeatedUnderOneNameIsStoredOnce) {
+  Batch b;
+  const std::string path = "/var/log/nginx/access.log";
+  for (int i = 0; i < 100; ++i) {
+    Event& e = b.add_event(i, b.store("line " + std::to_string(i)));
+    b.append(e, "file.path", Value::string(b.store(path)));  // a copy per event: equal, not the same bytes
+    b.append(e, "host", Value::string(b.store(i % 2 == 0 ? "a" : "b")));  // alternates: stored each time
+    b.append(e, "file.offset", Value::integer(i * 100));
+  }
+  std::string frame;
+  encode_batch(b, FrameCompression::none, frame);
+  std::size_t occurrences = 0;
+  for (std::size_t at = frame.find(path); at != std::string::npos; at = frame.find(path, at + 1))
+    ++occurrences;
+  EXPECT_EQ(occurrences, 1u);
+  DecodeError error;
+  auto decoded = round_trip(frame, error);
+  ASSERT_TRUE(decoded) << error.message;
+  expect_same(b, *decoded);
+}
+
+TEST(BatchCodec, ReadsVersion1Frames) {
+  // Version 1, no compression: one event at time 5, raw "hi", one field "f" = string "x".
+  const std::string frame = {1, 0, 1, 1, 1, 'f', 10, 2, 'h', 'i', 1, 0, 1, 1, 'x'};
+  DecodeError error;
+  auto decoded = round_trip(frame, error);
+  ASSERT_TRUE(decoded) << error.message;
+  ASSERT_EQ(decoded->size(), 1u);
+  EXPECT_EQ(decoded->events()[0].timestamp, 5);
+  EXPECT_EQ(decoded->events()[0].raw, "hi");
+  ASSERT_EQ(decoded->fields(decoded->events()[0]).size(), 1u);
+  EXPECT_EQ(decoded->fields(decoded->events()[0])[0].value, Value::string("x"));
+}
+
+TEST(BatchCodec, RefusesARepeatOfAStringNeverStored) {
+  // Version 2: one event, field "f" marked as a repeat (0x80) with nothing stored before it.
+  const std::string frame = {2, 0, 1, 1, 1, 'f', 0, 0, 1, 0, '\x80'};
+  DecodeError error;
+  EXPECT_FALSE(round_trip(frame, error));
+  EXPECT_EQ(error.message, "field 'f' in event 0 repeats a string never stored");
+}
+
 }  // namespace
 }  // namespace pyrolog
