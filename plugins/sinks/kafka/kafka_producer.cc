@@ -12,30 +12,10 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
+#include "kafka_conf.h"
 #include "tsan_c11_threads.h"
 
 namespace pyrolog::kafka {
-
-namespace {
-
-struct ConfDeleter {
-  void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
-};
-using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
-
-// Applies `properties` to `conf`; the first refusal as "PROPERTY: librdkafka's message".
-std::optional<std::string> apply(rd_kafka_conf_t* conf, const Properties& properties) {
-  std::array<char, 512> error{};
-  for (const auto& [name, value] : properties) {
-    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error.data(), error.size()) !=
-        RD_KAFKA_CONF_OK) {
-      return fmt::format("librdkafka property '{}': {}", name, error.data());
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 ErrorAction classify_delivery_error(int error) {
   switch (static_cast<rd_kafka_resp_err_t>(error)) {
@@ -161,38 +141,29 @@ void KafkaProducer::QueueDeleter::operator()(rd_kafka_queue_s* q) const {
 
 std::optional<std::string> KafkaProducer::check_properties(const Properties& properties) {
   ConfPtr conf(rd_kafka_conf_new());
-  return apply(conf.get(), properties);
+  return apply_properties(conf.get(), properties);
 }
 
 KafkaProducer::KafkaProducer(const Properties& properties, ProducerCallbacks callbacks)
     : callbacks_(std::move(callbacks)) {
   ConfPtr conf(rd_kafka_conf_new());
-  if (auto problem = apply(conf.get(), properties)) throw std::runtime_error(*problem);
+  if (auto problem = apply_properties(conf.get(), properties)) throw std::runtime_error(*problem);
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &ProducerTrampolines::delivery);
   rd_kafka_conf_set_error_cb(conf.get(), &ProducerTrampolines::error);
   rd_kafka_conf_set_stats_cb(conf.get(), &ProducerTrampolines::statistics);
   rd_kafka_conf_set_log_cb(conf.get(), &ProducerTrampolines::log);
 
-  std::array<int, 2> fds{-1, -1};
-  if (::pipe2(fds.data(), O_NONBLOCK | O_CLOEXEC) != 0) {
-    throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  }
-  wake_read_ = fds[0];
-  wake_write_ = fds[1];
-
   std::array<char, 512> error{};
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error.data(), error.size());
   if (rk == nullptr) {
-    ::close(wake_read_);
-    ::close(wake_write_);
     throw std::runtime_error(fmt::format("cannot create the Kafka producer: {}", error.data()));
   }
   conf.release();  // rd_kafka_new took it
   handle_.reset(rk);
   main_queue_.reset(rd_kafka_queue_get_main(rk));
   static constexpr char kWake = 1;
-  rd_kafka_queue_io_event_enable(main_queue_.get(), wake_write_, &kWake, 1);
+  rd_kafka_queue_io_event_enable(main_queue_.get(), wake_.write_fd(), &kWake, 1);
 }
 
 KafkaProducer::~KafkaProducer() {
@@ -207,8 +178,6 @@ KafkaProducer::~KafkaProducer() {
     main_queue_.reset();
     handle_.reset();
   }
-  if (wake_read_ >= 0) ::close(wake_read_);
-  if (wake_write_ >= 0) ::close(wake_write_);
 }
 
 rd_kafka_topic_s* KafkaProducer::topic(std::string_view name) {
@@ -278,9 +247,7 @@ ProduceResult KafkaProducer::produce(const ProduceRequest& request) {
 }
 
 void KafkaProducer::clear_wake() {
-  std::array<char, 64> sink{};
-  while (::read(wake_read_, sink.data(), sink.size()) > 0) {
-  }
+  wake_.drain();
 }
 
 int KafkaProducer::poll() {

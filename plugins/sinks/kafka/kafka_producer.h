@@ -12,6 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "wake_pipe.h"
+
 // librdkafka's handles, declared here so that only kafka_producer.cc includes <librdkafka/rdkafka.h>.
 struct rd_kafka_s;
 struct rd_kafka_topic_s;
@@ -105,7 +107,7 @@ class KafkaProducer {
   int poll();
   // Becomes readable when librdkafka queued something for `poll` (edge: only when its queue was empty).
   // Call `clear_wake` before `poll`.
-  int wake_fd() const { return wake_read_; }
+  int wake_fd() const { return wake_.read_fd(); }
   void clear_wake();
 
   // Messages librdkafka holds: queued, in flight, or with a delivery report not yet served.
@@ -134,8 +136,7 @@ class KafkaProducer {
 
   ProducerCallbacks callbacks_;
   std::exception_ptr callback_error_;  // thrown by a callback inside rd_kafka_poll, rethrown by `poll`
-  int wake_read_ = -1;
-  int wake_write_ = -1;
+  WakePipe wake_;
   // Declared after the callbacks and the pipe, so that it is destroyed before them.
   std::unique_ptr<rd_kafka_s, HandleDeleter> handle_;
   std::unique_ptr<rd_kafka_queue_s, QueueDeleter> main_queue_;

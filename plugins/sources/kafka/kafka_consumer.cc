@@ -11,16 +11,12 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
-#include "../../sinks/kafka/tsan_c11_threads.h"  // ThreadSanitizer builds only
+#include "kafka_conf.h"
+#include "tsan_c11_threads.h"  // ThreadSanitizer builds only
 
 namespace pyrolog::kafka {
 
 namespace {
-
-struct ConfDeleter {
-  void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
-};
-using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
 struct ListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* list) const {
@@ -28,17 +24,6 @@ struct ListDeleter {
   }
 };
 using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
-
-std::optional<std::string> apply(rd_kafka_conf_t* conf, const ConsumerProperties& properties) {
-  std::array<char, 512> error{};
-  for (const auto& [name, value] : properties) {
-    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error.data(), error.size()) !=
-        RD_KAFKA_CONF_OK) {
-      return fmt::format("librdkafka property '{}': {}", name, error.data());
-    }
-  }
-  return std::nullopt;
-}
 
 std::vector<TopicPartition> to_vector(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
@@ -218,7 +203,7 @@ void KafkaConsumer::QueueDeleter::operator()(rd_kafka_queue_s* q) const {
 
 std::optional<std::string> KafkaConsumer::check_properties(const ConsumerProperties& properties) {
   ConfPtr conf(rd_kafka_conf_new());
-  return apply(conf.get(), properties);
+  return apply_properties(conf.get(), properties);
 }
 
 std::string_view KafkaConsumer::error_name(int error) {
@@ -228,10 +213,10 @@ std::string_view KafkaConsumer::error_name(int error) {
 KafkaConsumer::KafkaConsumer(const ConsumerProperties& properties, ConsumerCallbacks callbacks)
     : callbacks_(std::move(callbacks)) {
   ConfPtr conf(rd_kafka_conf_new());
-  if (auto problem = apply(conf.get(), properties)) throw std::runtime_error(*problem);
+  if (auto problem = apply_properties(conf.get(), properties)) throw std::runtime_error(*problem);
   // Offsets move only when the source commits them, after the channel acknowledged the events.
-  if (auto problem =
-          apply(conf.get(), {{"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"}})) {
+  if (auto problem = apply_properties(
+          conf.get(), {{"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"}})) {
     throw std::runtime_error(*problem);
   }
   rd_kafka_conf_set_opaque(conf.get(), this);
@@ -240,17 +225,9 @@ KafkaConsumer::KafkaConsumer(const ConsumerProperties& properties, ConsumerCallb
   rd_kafka_conf_set_error_cb(conf.get(), &ConsumerTrampolines::error);
   rd_kafka_conf_set_log_cb(conf.get(), &ConsumerTrampolines::log);
 
-  std::array<int, 2> fds{-1, -1};
-  if (::pipe2(fds.data(), O_NONBLOCK | O_CLOEXEC) != 0) {
-    throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  }
-  wake_read_ = fds[0];
-  wake_write_ = fds[1];
   std::array<char, 512> error{};
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error.data(), error.size());
   if (rk == nullptr) {
-    ::close(wake_read_);
-    ::close(wake_write_);
     throw std::runtime_error(fmt::format("cannot create the Kafka consumer: {}", error.data()));
   }
   conf.release();  // rd_kafka_new took it
@@ -258,7 +235,7 @@ KafkaConsumer::KafkaConsumer(const ConsumerProperties& properties, ConsumerCallb
   rd_kafka_poll_set_consumer(rk);  // errors and callbacks come through the consumer queue as well
   queue_.reset(rd_kafka_queue_get_consumer(rk));
   static constexpr char kWake = 1;
-  rd_kafka_queue_io_event_enable(queue_.get(), wake_write_, &kWake, 1);
+  rd_kafka_queue_io_event_enable(queue_.get(), wake_.write_fd(), &kWake, 1);
 }
 
 KafkaConsumer::~KafkaConsumer() {
@@ -268,8 +245,6 @@ KafkaConsumer::~KafkaConsumer() {
     queue_.reset();
     handle_.reset();
   }
-  if (wake_read_ >= 0) ::close(wake_read_);
-  if (wake_write_ >= 0) ::close(wake_write_);
 }
 
 void KafkaConsumer::subscribe(const std::vector<std::string>& topics) {
@@ -298,9 +273,7 @@ std::optional<ConsumedMessage> KafkaConsumer::poll() {
 }
 
 void KafkaConsumer::clear_wake() {
-  std::array<char, 64> sink{};
-  while (::read(wake_read_, sink.data(), sink.size()) > 0) {
-  }
+  wake_.drain();
 }
 
 int KafkaConsumer::commit(const std::vector<PartitionOffset>& offsets, bool wait) {
@@ -319,7 +292,7 @@ void KafkaConsumer::start_close() {
   rd_kafka_queue_io_event_enable(queue_.get(), -1, nullptr, 0);
   queue_.reset(rd_kafka_queue_new(handle_.get()));
   static constexpr char kWake = 1;
-  rd_kafka_queue_io_event_enable(queue_.get(), wake_write_, &kWake, 1);
+  rd_kafka_queue_io_event_enable(queue_.get(), wake_.write_fd(), &kWake, 1);
   if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(handle_.get(), queue_.get())) {
     if (callbacks_.on_error)
       callbacks_.on_error(rd_kafka_error_code(error), rd_kafka_error_string(error), false);

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "wake_pipe.h"
+
 // librdkafka's handles, declared here so that only kafka_consumer.cc includes <librdkafka/rdkafka.h>.
 struct rd_kafka_s;
 struct rd_kafka_queue_s;
@@ -99,7 +101,7 @@ class KafkaConsumer {
   // The next message or consumer error without waiting; nullopt when there is none now. Serves rebalances and
   // commit results on the way.
   std::optional<ConsumedMessage> poll();
-  int wake_fd() const { return wake_read_; }
+  int wake_fd() const { return wake_.read_fd(); }
   void clear_wake();
 
   // Commits the offsets; `wait`: synchronously (returns librdkafka's error code, 0 on success). Else the
@@ -124,8 +126,7 @@ class KafkaConsumer {
 
   ConsumerCallbacks callbacks_;
   std::exception_ptr callback_error_;
-  int wake_read_ = -1;
-  int wake_write_ = -1;
+  WakePipe wake_;
   bool closing_ = false;
   bool closing_failed_ = false;
   std::unique_ptr<rd_kafka_s, HandleDeleter> handle_;
