@@ -174,9 +174,11 @@ void ChannelCore::persist_dirty_cursors() {
   {
     std::lock_guard lock(mu_);
     cursors_dirty_ = false;
-    for (const auto& [name, slot] : readers_) {
-      if (slot->dirty) slots.push_back(slot);
-    }
+    // Every reader, not only the dirty ones: a cursor another thread took (dirty cleared) may still be being
+    // written, and persist_cursor waits for that write (persist_mu) before it returns. So when this returns,
+    // every ack made before the call is on disk: what flush() promises.
+    for (const auto& [name, slot] : readers_)
+      slots.push_back(slot);
   }
   for (const auto& slot : slots)
     persist_cursor(*slot);
