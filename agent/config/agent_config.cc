@@ -18,6 +18,34 @@ namespace pyrolog {
 using config::Diagnostics;
 using config::ParseContext;
 
+const config::OptionTable<HttpOptions>& HttpOptions::options() {
+  static const auto table = [] {
+    config::OptionTable<HttpOptions> t;
+    t.add("enabled", &HttpOptions::enabled,
+          "Serve `/metrics` (Prometheus text format) and `/health` over HTTP. `false` opens no port.");
+    t.add("address", &HttpOptions::address,
+          "Where the endpoint listens, `host:port`. The default keeps it on the loopback interface; port "
+          "0 picks a free port (logged).")
+        .example("0.0.0.0:9180");
+    t.add("sink_stall_timeout", &HttpOptions::sink_stall_timeout,
+          "`/health` reports a sink unhealthy when batches wait for it and it delivered nothing for this "
+          "long (a full disk, a broker that is down).")
+        .range(1'000, 86'400'000);
+    t.check("address", [](const HttpOptions& h) -> std::optional<std::string> {
+      const auto colon = h.address.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == h.address.size())
+        return fmt::format("expected host:port, got '{}'", h.address);
+      const std::string port = h.address.substr(colon + 1);
+      if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+          std::stoi(port) > 65535)
+        return fmt::format("'{}' is not a port number (0 to 65535)", port);
+      return std::nullopt;
+    });
+    return t;
+  }();
+  return table;
+}
+
 const config::OptionTable<GlobalOptions>& GlobalOptions::options() {
   static const auto table = [] {
     config::OptionTable<GlobalOptions> t;
@@ -29,6 +57,7 @@ const config::OptionTable<GlobalOptions>& GlobalOptions::options() {
     t.add("threads", &GlobalOptions::threads,
           "Worker threads that run sources, transforms and sinks; 0 means one per CPU core.")
         .range(0, 256);
+    t.add("http", &GlobalOptions::http, "The self-monitoring HTTP endpoint (see docs/operations.md).");
     t.check("log_level", [](const GlobalOptions& g) -> std::optional<std::string> {
       log::Level level{};
       if (log::parse_level(g.log_level, level)) return std::nullopt;

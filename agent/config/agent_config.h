@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/units.h"
 #include "config/channel_config.h"
 #include "config/diagnostics.h"
 #include "config/env_substitution.h"
@@ -28,11 +29,22 @@ struct ComponentConfig {
   config::Location where;
 };
 
+// The `http:` section: the self-monitoring endpoint (`/metrics`, `/health`).
+struct HttpOptions {
+  bool enabled = true;
+  std::string address = "127.0.0.1:9180";
+  // A sink with batches waiting that delivered nothing for this long is unhealthy.
+  Duration sink_stall_timeout{30'000};
+
+  static const config::OptionTable<HttpOptions>& options();
+};
+
 // Options at the top of the file.
 struct GlobalOptions {
   std::string data_dir = "/var/lib/pyrolog";
   std::string log_level = "info";
   std::uint32_t threads = 0;
+  HttpOptions http;
 
   static const config::OptionTable<GlobalOptions>& options();
 };

@@ -1,12 +1,28 @@
 #include "log/log.h"
 
+#include <cstdlib>
 #include <ctime>
 #include <string>
 #include <unistd.h>
 
+#include "log/journal.h"
+
 namespace pyrolog::log {
 namespace {
 std::atomic<Level> g_level{Level::info};
+
+// Decided once: systemd connected stderr to the journal (JOURNAL_STREAM names it), or PYROLOG_LOG_TARGET says
+// `journal`; `stderr` there forces plain lines.
+bool use_journal() {
+  static const bool journal = [] {
+    const char* target = std::getenv("PYROLOG_LOG_TARGET");
+    if (target != nullptr && std::string_view(target) == "journal") return true;
+    if (target != nullptr && std::string_view(target) == "stderr") return false;
+    const char* stream = std::getenv("JOURNAL_STREAM");
+    return stream != nullptr && journal_stream_matches(stream, STDERR_FILENO);
+  }();
+  return journal;
+}
 
 std::string_view level_tag(Level l) {
   switch (l) {
@@ -45,6 +61,8 @@ bool parse_level(std::string_view text, Level& out) {
 }
 
 void write(Level l, std::string_view component, std::string_view message) {
+  // The journal keeps its own timestamps; when it refuses (not running), the line goes to stderr.
+  if (use_journal() && send_to_journal(l, component, message)) return;
   using namespace std::chrono;
   const auto now = system_clock::now();
   const std::time_t secs = system_clock::to_time_t(now);

@@ -15,6 +15,8 @@ Level level();
 bool parse_level(std::string_view text, Level& out);
 
 // Writes one line: `2026-11-21T03:43:51.123Z WARN  [component] message`. Thread-safe; one write(2) per line.
+// Under systemd, when stderr is the journal (JOURNAL_STREAM) or PYROLOG_LOG_TARGET=journal, sends a journal
+// entry instead: MESSAGE, PRIORITY, PYROLOG_COMPONENT, SYSLOG_IDENTIFIER=pyrolog.
 void write(Level level, std::string_view component, std::string_view message);
 
 template <class... Args>

@@ -54,20 +54,28 @@ bool includes(const Labels& labels, const Labels& filter) {
 
 }  // namespace
 
-Counter& MetricsRegistry::counter(const std::string& name, const std::string& help, const Labels& labels) {
+Counter& MetricsRegistry::counter(const std::string& name, const std::string& help, const Labels& labels,
+                                  double scale) {
   std::lock_guard lock(mutex_);
   Family& f = families_[name];
-  if (f.help.empty()) f.help = help;
+  if (f.help.empty()) {
+    f.help = help;
+    f.scale = scale;
+  }
   f.is_counter = true;
   auto& slot = f.counters[labels];
   if (!slot) slot = std::make_unique<Counter>();
   return *slot;
 }
 
-Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help, const Labels& labels) {
+Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help, const Labels& labels,
+                              double scale) {
   std::lock_guard lock(mutex_);
   Family& f = families_[name];
-  if (f.help.empty()) f.help = help;
+  if (f.help.empty()) {
+    f.help = help;
+    f.scale = scale;
+  }
   f.is_counter = false;
   auto& slot = f.gauges[labels];
   if (!slot) slot = std::make_unique<Gauge>();
@@ -80,10 +88,22 @@ std::string MetricsRegistry::render_prometheus() const {
   for (const auto& [name, f] : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(f.help), name,
                        f.is_counter ? "counter" : "gauge");
-    for (const auto& [labels, c] : f.counters)
-      out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
-    for (const auto& [labels, g] : f.gauges)
-      out += fmt::format("{}{} {}\n", name, render_labels(labels), g->value());
+    for (const auto& [labels, c] : f.counters) {
+      if (f.scale == 1.0) {
+        out += fmt::format("{}{} {}\n", name, render_labels(labels), c->value());
+      } else {
+        out +=
+            fmt::format("{}{} {}\n", name, render_labels(labels), static_cast<double>(c->value()) * f.scale);
+      }
+    }
+    for (const auto& [labels, g] : f.gauges) {
+      if (f.scale == 1.0) {
+        out += fmt::format("{}{} {}\n", name, render_labels(labels), g->value());
+      } else {
+        out +=
+            fmt::format("{}{} {}\n", name, render_labels(labels), static_cast<double>(g->value()) * f.scale);
+      }
+    }
   }
   return out;
 }
@@ -138,12 +158,12 @@ Counter& ComponentMetrics::dropped(const std::string& reason) {
                            "Events a component dropped, by reason.", labels);
 }
 
-Counter& ComponentMetrics::counter(const std::string& name, const std::string& help) {
-  return registry_.counter("pyrolog_" + name + "_total", help, labels_);
+Counter& ComponentMetrics::counter(const std::string& name, const std::string& help, double scale) {
+  return registry_.counter("pyrolog_" + name + "_total", help, labels_, scale);
 }
 
-Gauge& ComponentMetrics::gauge(const std::string& name, const std::string& help) {
-  return registry_.gauge("pyrolog_" + name, help, labels_);
+Gauge& ComponentMetrics::gauge(const std::string& name, const std::string& help, double scale) {
+  return registry_.gauge("pyrolog_" + name, help, labels_, scale);
 }
 
 }  // namespace pyrolog

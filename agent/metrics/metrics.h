@@ -40,8 +40,12 @@ class Gauge {
 // the registry: a reload keeps the totals of components that keep their names.
 class MetricsRegistry {
  public:
-  Counter& counter(const std::string& name, const std::string& help, const Labels& labels);
-  Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels);
+  // `scale` multiplies the stored integer when rendering, so that a series counted in a small unit is
+  // exported in the Prometheus base unit: microseconds counted, seconds shown (scale 1e-6). Set by the first
+  // caller.
+  Counter& counter(const std::string& name, const std::string& help, const Labels& labels,
+                   double scale = 1.0);
+  Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels, double scale = 1.0);
 
   std::string render_prometheus() const;
   // The value of one series, or 0 when it does not exist; for summaries and tests.
@@ -53,6 +57,7 @@ class MetricsRegistry {
   struct Family {
     std::string help;
     bool is_counter = true;
+    double scale = 1.0;
     std::map<Labels, std::unique_ptr<Counter>> counters;
     std::map<Labels, std::unique_ptr<Gauge>> gauges;
   };
@@ -76,8 +81,8 @@ class ComponentMetrics {
   // Events dropped on purpose or by a limit, by reason (`line_too_long`, `channel_full`, ...).
   Counter& dropped(const std::string& reason);
   // Anything else worth counting, as `pyrolog_<name>_total{component=...}`.
-  Counter& counter(const std::string& name, const std::string& help);
-  Gauge& gauge(const std::string& name, const std::string& help);
+  Counter& counter(const std::string& name, const std::string& help, double scale = 1.0);
+  Gauge& gauge(const std::string& name, const std::string& help, double scale = 1.0);
 
   const Labels& labels() const { return labels_; }
 

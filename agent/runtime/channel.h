@@ -34,6 +34,8 @@ class Channel {
 
   virtual std::uint64_t bytes() const = 0;
   virtual std::uint64_t max_bytes() const = 0;
+  // Batches in the channel that the sink has not acknowledged yet (queued or being delivered).
+  virtual std::uint64_t pending_batches() const = 0;
   // True when what is left in the channel survives a restart.
   virtual bool durable() const = 0;
 };

@@ -37,9 +37,15 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
       bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")),
       lag_gauge_(sink_metrics.gauge("channel_lag_batches",
                                     "Batches in the channel that the sink has not acknowledged.")),
+      lag_bytes_gauge_(sink_metrics.gauge(
+          "channel_lag_bytes", "Disk channel: bytes of segment data the sink has not acknowledged.")),
+      segments_gauge_(sink_metrics.gauge("channel_segments", "Disk channel: segment files on disk.")),
       io_errors_(sink_metrics.counter("channel_io_errors",
                                       "Channel appends or reads that failed with an I/O "
-                                      "error (a full disk); they are retried.")) {}
+                                      "error (a full disk); they are retried.")) {
+  sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
+      .set(static_cast<std::int64_t>(config_.max_bytes.bytes));
+}
 
 DiskChannel::~DiskChannel() {
   reader_.reset();
@@ -283,9 +289,20 @@ void DiskChannel::update_gauges() {
   if (!storage_) return;
   const auto stats = storage_->stats();
   bytes_gauge_.set(static_cast<std::int64_t>(stats.retained_bytes));
+  segments_gauge_.set(static_cast<std::int64_t>(stats.segments));
   for (const auto& r : stats.readers) {
-    if (r.name == kReaderName) lag_gauge_.set(static_cast<std::int64_t>(r.lag_frames));
+    if (r.name != kReaderName) continue;
+    lag_gauge_.set(static_cast<std::int64_t>(r.lag_frames));
+    lag_bytes_gauge_.set(static_cast<std::int64_t>(r.lag_bytes));
   }
+}
+
+std::uint64_t DiskChannel::pending_batches() const {
+  if (!storage_) return 0;
+  for (const auto& r : storage_->stats().readers) {
+    if (r.name == kReaderName) return r.lag_frames;
+  }
+  return 0;
 }
 
 }  // namespace pyrolog

@@ -43,6 +43,7 @@ class DiskChannel final : public Channel {
   std::uint64_t bytes() const override;
   std::uint64_t max_bytes() const override { return config_.max_bytes.bytes; }
   bool durable() const override { return true; }
+  std::uint64_t pending_batches() const override;
 
  private:
   void update_gauges();
@@ -53,6 +54,8 @@ class DiskChannel final : public Channel {
   const std::string sink_name_;
   Gauge& bytes_gauge_;
   Gauge& lag_gauge_;
+  Gauge& lag_bytes_gauge_;
+  Gauge& segments_gauge_;
   Counter& io_errors_;
   log::RateLimit full_log_;
   log::RateLimit error_log_;

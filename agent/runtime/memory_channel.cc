@@ -8,7 +8,12 @@ MemoryChannel::MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink
       when_full_(config.when_full),
       metrics_(sink_metrics),
       sink_name_(std::move(sink_name)),
-      bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")) {}
+      bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")),
+      records_gauge_(sink_metrics.gauge("channel_lag_batches",
+                                        "Batches in the channel that the sink has not acknowledged.")) {
+  sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
+      .set(static_cast<std::int64_t>(max_bytes_));
+}
 
 Awaitable<void> MemoryChannel::push(Batch batch) {
   const std::size_t size = batch.byte_size();
@@ -29,7 +34,9 @@ Awaitable<void> MemoryChannel::push(Batch batch) {
       item.batch = std::make_shared<const Batch>(std::move(batch));
       bytes_ += size;
       events_ += events;
+      ++batches_;
       bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
+      records_gauge_.set(static_cast<std::int64_t>(batches_));
       queue_.push_back(std::move(item));
       metrics_.received_events.add(events);
       data_waiters_.notify_all();
@@ -77,7 +84,9 @@ void MemoryChannel::ack(Delivery delivery) {
   in_flight->acked = true;
   bytes_ -= in_flight->bytes;
   events_ -= in_flight->events;
+  --batches_;
   bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
+  records_gauge_.set(static_cast<std::int64_t>(batches_));
   space_waiters_.notify_all();
   // The finalizer is released as `delivery` goes out of scope, after the lock.
 }
@@ -109,6 +118,11 @@ std::size_t MemoryChannel::abandon() {
 std::uint64_t MemoryChannel::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;
+}
+
+std::uint64_t MemoryChannel::pending_batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
 }
 
 std::uint64_t MemoryChannel::pending_events() const {

@@ -36,6 +36,7 @@ class MemoryChannel final : public Channel {
 
   std::uint64_t bytes() const override;
   std::uint64_t max_bytes() const override { return max_bytes_; }
+  std::uint64_t pending_batches() const override;
   bool durable() const override { return false; }
   std::uint64_t pending_events() const;
 
@@ -67,12 +68,14 @@ class MemoryChannel final : public Channel {
   ComponentMetrics& metrics_;
   std::string sink_name_;
   Gauge& bytes_gauge_;
+  Gauge& records_gauge_;
   log::RateLimit full_log_;
 
   mutable std::mutex mutex_;
   std::deque<Item> queue_;
   std::uint64_t bytes_ = 0;
   std::uint64_t events_ = 0;
+  std::uint64_t batches_ = 0;  // queued or in flight, until acknowledged
   std::uint64_t next_sequence_ = 0;
   bool closed_ = false;
   WaitQueue space_waiters_;

@@ -192,6 +192,9 @@ void Pipeline::start() {
           } catch (const std::exception& ex) {
             n->metrics->errors.add();
             log::error(n->config->name, "sink stopped on an error: {}", ex.what());
+            std::lock_guard l(mutex_);
+            n->failed = true;
+            n->failure = ex.what();
           }
         }
         std::lock_guard l(mutex_);
@@ -212,6 +215,9 @@ void Pipeline::start() {
           } catch (const std::exception& ex) {
             n->metrics->errors.add();
             log::error(n->config->name, "source stopped on an error: {}", ex.what());
+            std::lock_guard l(mutex_);
+            n->failed = true;
+            n->failure = ex.what();
           }
         }
         std::lock_guard l(mutex_);
@@ -322,6 +328,35 @@ std::uint64_t Pipeline::channel_bytes() const {
     if (node->channel) n += node->channel->bytes();
   }
   return n;
+}
+
+std::vector<ComponentSnapshot> Pipeline::snapshot() {
+  std::vector<ComponentSnapshot> out;
+  out.reserve(nodes_.size());
+  for (const auto& node : nodes_) {
+    ComponentSnapshot s;
+    s.name = node->config->name;
+    s.kind = std::string(kind_name(node->config->kind));
+    s.type = node->config->type;
+    s.sent_events = node->metrics->sent_events.value();
+    s.errors = node->metrics->errors.value();
+    if (node->channel) s.pending_batches = node->channel->pending_batches();
+    {
+      std::lock_guard lock(mutex_);
+      s.failed = node->failed;
+      s.failure = node->failure;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<Executor> Pipeline::executors() {
+  std::vector<Executor> out;
+  for (const auto& node : nodes_) {
+    if (node->context) out.push_back(node->context->executor());
+  }
+  return out;
 }
 
 std::uint64_t Pipeline::channel_capacity() const {

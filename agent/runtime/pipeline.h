@@ -15,6 +15,7 @@
 #include "plugin/transform.h"
 #include "runtime/asio.h"
 #include "runtime/channel.h"
+#include "runtime/health.h"
 #include "runtime/wait_queue.h"
 
 namespace pyrolog {
@@ -53,6 +54,11 @@ class Pipeline {
   std::uint64_t channel_bytes() const;
   std::uint64_t channel_capacity() const;
 
+  // Every component's state and counters, for health. Thread-safe.
+  std::vector<ComponentSnapshot> snapshot();
+  // The strand of every source and sink: the watchdog posts to each and waits for all to come back.
+  std::vector<Executor> executors();
+
  private:
   struct Node;
   struct Target {
@@ -68,6 +74,8 @@ class Pipeline {
     std::unique_ptr<ComponentContext> context;
     std::vector<std::vector<Target>> outputs;  // per output index, the downstream nodes
     std::vector<std::string> output_names;     // "" for the main output
+    std::string failure;                       // why its coroutine ended with an error (under mutex_)
+    bool failed = false;                       // under mutex_
   };
   class SourceContextImpl;
   class SinkContextImpl;

@@ -2,6 +2,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <thread>
 #include <unistd.h>
@@ -12,10 +14,17 @@
 
 #include "base/units.h"
 #include "config/agent_config.h"
+#include "http/endpoints.h"
+#include "http/http_server.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
+#include "runtime/agent_status.h"
 #include "runtime/asio.h"
+#include "runtime/health.h"
+#include "runtime/loop_watchdog.h"
 #include "runtime/pipeline.h"
+#include "runtime/systemd_notify.h"
+#include "version.h"
 
 namespace pyrolog {
 namespace {
@@ -40,16 +49,40 @@ std::string thousands(std::uint64_t n) {
   return out;
 }
 
+// Test-only (docs/operations.md): with PYROLOG_TEST_HOOKS=1, SIGUSR2 blocks the strand of the first sink
+// (or source) for good, as a hung component would, so tests can see the watchdog pings stop.
+bool test_hooks_enabled() {
+  const char* v = std::getenv("PYROLOG_TEST_HOOKS");
+  return v != nullptr && std::string_view(v) == "1";
+}
+
+std::uint64_t monotonic_usec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+}
+
+constexpr auto kMonitorInterval = std::chrono::seconds(1);
+constexpr int kStatusEveryTicks = 5;
+
 class Agent {
  public:
   Agent(const RunOptions& options, AgentConfig config)
       : options_(options),
         config_(std::move(config)),
         strand_(asio::make_strand(io_)),
-        signals_(strand_, SIGINT, SIGTERM, SIGHUP) {}
+        signals_(strand_, SIGINT, SIGTERM, SIGHUP),
+        health_(config_.global.http.sink_stall_timeout) {
+    if (test_hooks_enabled()) signals_.add(SIGUSR2);
+  }
 
   int run() {
     apply_log_level(config_);
+    global_metrics()
+        .gauge("pyrolog_build_info", "Always 1; the agent's version is in the label.",
+               {{"version", kVersion}})
+        .set(1);
+    start_http();
     try {
       pipeline_ = std::make_unique<Pipeline>(config_, io_, global_metrics());
       pipeline_->open();
@@ -60,9 +93,21 @@ class Agent {
     pipeline_->start();
     log::info("agent", "started with {} ({} components, {} threads)", options_.config_path,
               config_.components.size(), worker_threads(config_));
-    // The supervisor and the summary share a strand: both touch `pipeline_`.
+    status_.set_state("running");
+    // The configuration is loaded, the channels recovered, every source open: systemd may go on.
+    systemd::notify(fmt::format("READY=1\nSTATUS=started: {} components", config_.components.size()));
+    // The supervisor, the monitor, the summary and the watchdog share a strand: all touch `pipeline_`.
     asio::co_spawn(strand_, supervise(), asio::detached);
+    asio::co_spawn(strand_, monitor(), asio::detached);
     if (options_.summary_interval.count() > 0) asio::co_spawn(strand_, print_summaries(), asio::detached);
+    if (auto interval = systemd::watchdog_ping_interval()) {
+      watchdog_ = std::make_unique<LoopWatchdog>(
+          strand_, *interval, [this] { return pipeline_ ? pipeline_->executors() : std::vector<Executor>{}; },
+          [] { systemd::notify("WATCHDOG=1"); });
+      asio::co_spawn(strand_, watchdog_->run(), asio::detached);
+      log::info("agent", "systemd watchdog: a ping every {} while the event loops answer",
+                format_duration(std::chrono::duration_cast<Duration>(*interval)));
+    }
 
     std::vector<std::thread> threads;
     const unsigned n = worker_threads(config_);
@@ -75,13 +120,113 @@ class Agent {
   }
 
  private:
+  void start_http() {
+    const HttpOptions& http = config_.global.http;
+    if (!http.enabled) return;
+    http_ = std::make_unique<HttpServer>(io_, [this](std::string_view, std::string_view target) {
+      return serve_observability(target, global_metrics(), status_);
+    });
+    try {
+      http_->listen(http.address);
+    } catch (const std::exception& e) {
+      // The agent's job is the logs: without its endpoint it still delivers them.
+      log::error("agent", "http: {}; /metrics and /health are off", e.what());
+      http_.reset();
+      return;
+    }
+    http_->start();
+    const auto colon = http.address.rfind(':');
+    log::info("http", "listening on {}:{} (/metrics, /health)", http.address.substr(0, colon), http_->port());
+  }
+
+  // Every second: health from the pipeline's state; every few seconds the systemd STATUS line.
+  Awaitable<void> monitor() {
+    asio::steady_timer timer(strand_);
+    std::uint64_t last_in = 0, last_out = 0;
+    const Pipeline* seen = nullptr;
+    auto last = std::chrono::steady_clock::now();
+    bool was_healthy = true;
+    for (int tick = 0; !stopped_; ++tick) {
+      if (pipeline_) {
+        if (pipeline_.get() != seen) {  // a new pipeline: counts and stall clocks start again
+          seen = pipeline_.get();
+          health_.reset();
+          last_in = last_out = 0;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        HealthReport report = health_.update(pipeline_->snapshot(), now);
+        for (const auto& c : report.components) {
+          global_metrics()
+              .gauge("pyrolog_component_healthy", "1 when the component is healthy (see /health), else 0.",
+                     {{"component", c.name}, {"kind", c.kind}, {"type", c.type}})
+              .set(c.healthy ? 1 : 0);
+        }
+        if (report.healthy != was_healthy) {
+          if (report.healthy)
+            log::info("agent", "healthy again");
+          else
+            log::warn("agent", "unhealthy: {}", fmt::join(report.unhealthy_names(), ", "));
+          was_healthy = report.healthy;
+        }
+        const std::vector<std::string> unhealthy = report.unhealthy_names();
+        status_.set_health(std::move(report));
+        if (tick % kStatusEveryTicks == 0 && systemd::notify_socket_set()) {
+          // Over less than half a second (the first line) a rate means nothing: it says 0.
+          const double elapsed = std::chrono::duration<double>(now - last).count();
+          const double secs = elapsed < 0.5 ? 1e300 : elapsed;
+          const std::uint64_t in = pipeline_->events_in(), out = pipeline_->events_out();
+          const std::uint64_t capacity = std::max<std::uint64_t>(1, pipeline_->channel_capacity());
+          std::string line = fmt::format(
+              "STATUS=in {}/s, out {}/s, channel {:.1f}% of {}",
+              thousands(static_cast<std::uint64_t>(static_cast<double>(in - std::min(in, last_in)) / secs)),
+              thousands(
+                  static_cast<std::uint64_t>(static_cast<double>(out - std::min(out, last_out)) / secs)),
+              100.0 * static_cast<double>(pipeline_->channel_bytes()) / static_cast<double>(capacity),
+              format_byte_size(ByteSize{pipeline_->channel_capacity()}));
+          if (!unhealthy.empty()) line += fmt::format("; unhealthy: {}", fmt::join(unhealthy, ", "));
+          systemd::notify(line);
+          last_in = in;
+          last_out = out;
+          last = now;
+        }
+      }
+      timer.expires_after(kMonitorInterval);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  // Test-only: blocks one component's strand (and so one worker thread) for good, as a hung plugin would.
+  void block_a_loop_for_tests() {
+    if (!pipeline_) return;
+    auto executors = pipeline_->executors();
+    if (executors.empty()) return;
+    log::warn("agent", "SIGUSR2 with PYROLOG_TEST_HOOKS=1: blocking a component's strand for good");
+    asio::post(executors.back(), [] {
+      for (;;)
+        std::this_thread::sleep_for(std::chrono::hours(1));
+    });
+  }
+
   Awaitable<void> supervise() {
     for (;;) {
       const int signal = co_await signals_.async_wait(asio::use_awaitable);
-      if (signal == SIGHUP) {
-        co_await reload();
+      if (signal == SIGUSR2) {
+        block_a_loop_for_tests();
         continue;
       }
+      if (signal == SIGHUP) {
+        status_.set_state("reloading");
+        systemd::notify(fmt::format("RELOADING=1\nMONOTONIC_USEC={}\nSTATUS=reloading {}", monotonic_usec(),
+                                    options_.config_path));
+        co_await reload();
+        if (stopped_) co_return;
+        status_.set_state("running");
+        systemd::notify(fmt::format("READY=1\nSTATUS=running: {} components", config_.components.size()));
+        continue;
+      }
+      status_.set_state("stopping");
+      systemd::notify("STOPPING=1\nSTATUS=stopping: delivering what was accepted");
       log::info("agent", "{}: stopping; delivering what was accepted (deadline {})",
                 signal == SIGINT ? "SIGINT" : "SIGTERM", format_duration(options_.shutdown_deadline));
       const auto result = co_await pipeline_->stop(options_.shutdown_deadline);
@@ -95,6 +240,8 @@ class Agent {
       if (result.lost_events > 0) exit_code_ = 1;
       stopped_ = true;
       signals_.cancel();
+      if (watchdog_) watchdog_->stop();
+      if (http_) http_->stop();
       io_.stop();
       co_return;
     }
@@ -133,6 +280,8 @@ class Agent {
       } catch (const std::exception& again) {
         log::error("agent", "the previous configuration cannot start again either: {}", again.what());
         exit_code_ = 1;
+        stopped_ = true;
+        systemd::notify("STOPPING=1");
         io_.stop();
         co_return;
       }
@@ -142,6 +291,7 @@ class Agent {
     }
     config_ = std::move(*loaded.config);
     apply_log_level(config_);
+    health_ = HealthTracker(config_.global.http.sink_stall_timeout);
     pipeline_ = std::move(next);
     pipeline_->start();
     log::info("agent", "reloaded: {} components", config_.components.size());
@@ -190,6 +340,10 @@ class Agent {
   std::unique_ptr<Pipeline> pipeline_;
   int exit_code_ = 0;
   std::atomic<bool> stopped_{false};
+  AgentStatus status_;
+  HealthTracker health_;  // on strand_
+  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<LoopWatchdog> watchdog_;
 };
 
 }  // namespace

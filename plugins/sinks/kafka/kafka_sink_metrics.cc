@@ -4,11 +4,13 @@ namespace pyrolog {
 
 KafkaSinkMetrics::KafkaSinkMetrics(ComponentMetrics& c)
     : component(c),
-      latency_us(c.counter("kafka_delivery_latency_microseconds",
+      latency_us(c.counter("kafka_delivery_latency_seconds",
                            "Sum over delivered messages of the time from leaving the channel to the broker's "
-                           "acknowledgement, in microseconds.")),
-      latency_max_ms(c.gauge("kafka_delivery_latency_max_milliseconds",
-                             "Longest delivery latency over the last statistics interval, in milliseconds.")),
+                           "acknowledgement, in seconds (counted in microseconds).",
+                           1e-6)),
+      latency_max_ms(c.gauge("kafka_delivery_latency_max_seconds",
+                             "Longest delivery latency over the last statistics interval, in seconds.",
+                             1e-3)),
       retries(c.counter("kafka_retries",
                         "Produce requests librdkafka sent again, plus messages produced again.")),
       rebuilds(c.counter("kafka_producer_rebuilds", "Producers replaced after a fatal librdkafka error.")),

@@ -13,10 +13,10 @@ namespace pyrolog {
 
 // The Kafka sink's own series, beside the standard `pyrolog_component_*` ones (`sent_events` and `sent_bytes`
 // count messages and payload bytes the brokers acknowledged):
-//   pyrolog_kafka_delivery_latency_microseconds_total  sum over delivered messages of the time from taking
+//   pyrolog_kafka_delivery_latency_seconds_total       sum over delivered messages of the time from taking
 //   the
 //                                                      batch off the channel to the broker's acknowledgement
-//   pyrolog_kafka_delivery_latency_max_milliseconds    the longest of those over the last statistics interval
+//   pyrolog_kafka_delivery_latency_max_seconds         the longest of those over the last statistics interval
 //   pyrolog_kafka_retries_total                        produce requests librdkafka sent again, plus messages
 //                                                      the sink produced again
 //   pyrolog_kafka_errors_total{reason}                 errors by librdkafka's code name

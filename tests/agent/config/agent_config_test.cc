@@ -830,6 +830,34 @@ sinks:
       "build_error, open_error, type, inputs\n");
 }
 
+TEST(AgentConfig, HttpSection) {
+  const std::string body = R"(sources:
+  in:
+    type: test_source
+sinks:
+  out:
+    type: test_sink
+    inputs: [in]
+)";
+  const auto defaults = load_ok(body);
+  EXPECT_TRUE(defaults.global.http.enabled);
+  EXPECT_EQ(defaults.global.http.address, "127.0.0.1:9180");
+  EXPECT_EQ(defaults.global.http.sink_stall_timeout, std::chrono::seconds(30));
+
+  const auto set = load_ok("http: {enabled: false, address: '[::1]:9999', sink_stall_timeout: 5s}\n" + body);
+  EXPECT_FALSE(set.global.http.enabled);
+  EXPECT_EQ(set.global.http.address, "[::1]:9999");
+  EXPECT_EQ(set.global.http.sink_stall_timeout, std::chrono::seconds(5));
+
+  EXPECT_THAT(problems("http: {address: localhost}\n" + body),
+              ::testing::HasSubstr("http.address: expected host:port, got 'localhost'"));
+  EXPECT_THAT(problems("http: {address: '127.0.0.1:99999'}\n" + body),
+              ::testing::HasSubstr("http.address: '99999' is not a port number (0 to 65535)"));
+  EXPECT_THAT(problems("http: {sink_stall_timeout: 10ms}\n" + body),
+              ::testing::HasSubstr("http.sink_stall_timeout: 10ms is out of range"));
+  EXPECT_THAT(problems("http: {adress: x}\n" + body), ::testing::HasSubstr("did you mean 'address'?"));
+}
+
 // ---- Environment variables ----
 
 TEST(AgentConfig, EnvironmentVariables) {

@@ -464,6 +464,38 @@ sinks:
   EXPECT_THAT(p("in").snapshot().acks, ElementsAre(Pair(0, false)));
 }
 
+TEST_F(PipelineTest, TheSnapshotShowsASinkThatStoppedOnAnErrorAndWhatWaitsForIt) {
+  build(R"(sources:
+  in:
+    type: test_source
+    probe: ${P}-in
+    batches: 1
+    lines: [boom]
+sinks:
+  out:
+    type: test_sink
+    channel: {type: memory}
+    probe: ${P}-out
+    inputs: [in]
+    fail_on: boom
+)");
+  auto before = pipeline_->snapshot();
+  ASSERT_EQ(before.size(), 2u);
+  EXPECT_EQ(before[0].name, "in");
+  EXPECT_EQ(before[0].kind, "source");
+  EXPECT_EQ(before[1].name, "out");
+  EXPECT_EQ(before[1].kind, "sink");
+  EXPECT_EQ(before[1].type, "test_sink");
+  EXPECT_FALSE(before[1].failed);
+  EXPECT_EQ(pipeline_->executors().size(), 2u);  // the source's strand and the sink's
+  start();
+  ASSERT_TRUE(run_until(io_, [&] { return pipeline_->snapshot()[1].failed; }));
+  const auto after = pipeline_->snapshot();
+  EXPECT_EQ(after[1].failure, "test_sink failed");
+  EXPECT_GE(after[1].errors, 1u);
+  EXPECT_FALSE(after[0].failed);
+}
+
 TEST(PipelineThreads, FanOutOnWorkerThreads) {
   // The runtime's way: an io_context run by several threads, a strand per component (run under TSan).
   const std::string prefix = testing::unique_probe_name();
