@@ -28,6 +28,24 @@ TEST(Metrics, RendersCountersAndGaugesInTheTextFormat) {
             "c_total 0\n");
 }
 
+TEST(Metrics, AScaledFamilyRendersInItsBaseUnit) {
+  MetricsRegistry registry;
+  // Counted in microseconds, exported in seconds; the first caller's scale is the family's.
+  registry.counter("latency_seconds_total", "Time.", {{"c", "a"}}, 1e-6).add(1'500'000);
+  registry.counter("latency_seconds_total", "Time.", {{"c", "b"}}).add(250);
+  registry.gauge("latency_max_seconds", "Longest.", {}, 1e-3).set(42);
+  EXPECT_EQ(registry.render_prometheus(),
+            "# HELP latency_max_seconds Longest.\n"
+            "# TYPE latency_max_seconds gauge\n"
+            "latency_max_seconds 0.042\n"
+            "# HELP latency_seconds_total Time.\n"
+            "# TYPE latency_seconds_total counter\n"
+            "latency_seconds_total{c=\"a\"} 1.5\n"
+            "latency_seconds_total{c=\"b\"} 0.00025\n");
+  // Sums and values stay in the counted unit.
+  EXPECT_EQ(registry.counter_sum("latency_seconds_total"), 1'500'250u);
+}
+
 TEST(Metrics, LabelsKeepTheirOrderAndValuesAreEscaped) {
   MetricsRegistry registry;
   registry.counter("x_total", "X.", {{"z", "1"}, {"a", "2"}}).add(7);
