@@ -20,36 +20,21 @@
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
-#include "access_log_generator.h"
-#include "config/diagnostics.h"
-#include "config/parse_context.h"
 #include "grok_compiler.h"
 #include "grok_library.h"
-#include "plugin/plugin_registry.h"
+#include "support/access_batches.h"
 
 namespace pyrolog {
 namespace {
 
-constexpr std::size_t kDistinctLines = 10'240;  // of the parsed inputs: 40 batches
-constexpr std::size_t kBatchSize = 256;
-constexpr std::size_t kLinesPerRun = 2'000'000;
-constexpr std::int64_t kIterations = (kLinesPerRun + kBatchSize - 1) / kBatchSize;
+using bench::kBatchSize;
+using bench::kIterations;
+using bench::parsed_batches;
+using bench::raw_batches;
 
 std::unique_ptr<Transform> build(const std::string& type, const std::string& yaml) {
-  const PluginDescriptor* plugin = PluginRegistry::instance().find(ComponentKind::transform, type);
-  config::Diagnostics diagnostics;
-  config::ParseContext ctx;
-  ctx.file = "bench";
-  ctx.diagnostics = &diagnostics;
-  auto options =
-      plugin == nullptr ? nullptr : plugin->parse(YAML::Load(yaml), ctx, "transforms.bench_" + type, {});
-  if (!options) {
-    std::fprintf(stderr, "cannot build %s: %s\n", type.c_str(), diagnostics.to_string().c_str());
-    std::abort();
-  }
-  return plugin->make_transform(options.get());
+  return bench::build_transform(type, yaml);
 }
 
 class Sink final : public TransformOutputs {
@@ -66,40 +51,6 @@ std::vector<Batch> batches_of(const std::vector<std::string>& lines) {
       b.add_event(0, b.store(lines[j]));
   }
   return out;
-}
-
-// 2,000,000 distinct access lines, raw, in batches: each grok run reads every line once.
-const std::vector<Batch>& raw_batches() {
-  static const std::vector<Batch> batches = [] {
-    AccessLogGenerator generator(42);
-    std::vector<Batch> out;
-    std::string line;
-    for (std::size_t i = 0; i < kLinesPerRun; ++i) {
-      if (i % kBatchSize == 0) out.emplace_back();
-      line.clear();
-      generator.append_line(line, 1'700'000'000 + static_cast<std::time_t>(i / 1000));
-      out.back().add_event(0, out.back().store(line));
-    }
-    return out;
-  }();
-  return batches;
-}
-
-// The access lines after grok: fields clientip, ident, auth, timestamp, verb, request, httpversion, response,
-// bytes, referrer, agent.
-const std::vector<Batch>& parsed_batches() {
-  static const std::vector<Batch> batches = [] {
-    auto grok = build("grok", "match: ['%{COMBINEDAPACHELOG}']");
-    std::vector<Batch> out;
-    const auto& raw = raw_batches();
-    for (std::size_t i = 0; i < kDistinctLines / kBatchSize; ++i) {
-      Batch copy = raw[i].clone();
-      static_cast<InPlaceTransform&>(*grok).transform(copy);
-      out.push_back(std::move(copy));
-    }
-    return out;
-  }();
-  return batches;
 }
 
 // The same requests as JSON objects and as key=value lines.

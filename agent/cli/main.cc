@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "base/malloc_tuning.h"
 #include "base/units.h"
 #include "cli/channel_command.h"
 #include "config/agent_config.h"
@@ -119,6 +120,7 @@ int cmd_run(const std::vector<std::string_view>& args) {
   if (auto bad = unknown_flag(args, {"--config", "--shutdown-deadline"}, {"--summary"})) {
     return usage_error(fmt::format("unknown option '{}'", *bad), kRunHelp);
   }
+  tune_malloc();
   RunOptions options;
   auto config = option_value(args, "--config");
   if (!config) return usage_error("run needs --config FILE", kRunHelp);

@@ -1,5 +1,6 @@
 #include "codec/batch_codec.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -34,10 +35,44 @@ std::int64_t unzigzag(std::uint64_t v) {
   return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
 }
 
-void put_bytes(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
+// Writes a body into `out` through a cursor: room is made once per batch for the most the batch can take, so
+// each byte written is a store, not a string append.
+class BodyWriter {
+ public:
+  explicit BodyWriter(std::string& out) : out_(out), p_(out.data() + out.size()) {}
+  void room(std::size_t n) {
+    const auto used = static_cast<std::size_t>(p_ - out_.data());
+    if (out_.size() - used < n) {
+      out_.resize(std::max(used + n, 2 * out_.size()));
+      p_ = out_.data() + used;
+    }
+  }
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      *p_++ = static_cast<char>(static_cast<std::uint8_t>(v) | 0x80);
+      v >>= 7;
+    }
+    *p_++ = static_cast<char>(v);
+  }
+  void byte(std::uint8_t b) { *p_++ = static_cast<char>(b); }
+  void bytes(std::string_view s) {
+    varint(s.size());
+    if (!s.empty()) std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void fixed64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+      *p_++ = static_cast<char>((v >> (8 * i)) & 0xFF);
+  }
+  // Drops the room not used.
+  void finish() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
+
+ private:
+  std::string& out_;
+  char* p_;
+};
+
+constexpr std::size_t kMaxVarint = 10;
 
 void encode_body(const Batch& batch, std::string& out) {
   // The names table: usually a handful of names shared by every event.
@@ -52,15 +87,24 @@ void encode_body(const Batch& batch, std::string& out) {
     names.push_back(name);
     return names.size() - 1;
   };
+  // The most bytes the body can take: every varint at its longest, every string in full.
+  std::size_t bound = 2 * kMaxVarint;
   std::vector<std::uint32_t> field_names;
   for (const Event& e : batch.events()) {
-    for (const Field& f : batch.fields(e))
+    bound += 3 * kMaxVarint + e.raw.size();
+    for (const Field& f : batch.fields(e)) {
       field_names.push_back(static_cast<std::uint32_t>(index_of(f.name)));
+      bound += 2 * kMaxVarint + 1 + f.value.as_string().size();  // a floating value takes 8 bytes
+    }
   }
-  put_varint(out, batch.size());
-  put_varint(out, names.size());
   for (auto name : names)
-    put_bytes(out, name);
+    bound += kMaxVarint + name.size();
+  BodyWriter w(out);
+  w.room(bound);
+  w.varint(batch.size());
+  w.varint(names.size());
+  for (auto name : names)
+    w.bytes(name);
   std::size_t next_name = 0;
   TimestampNs previous = 0;
   // Per name, the last string stored under it: a field whose value is the same for many events (a file's
@@ -68,47 +112,45 @@ void encode_body(const Batch& batch, std::string& out) {
   std::vector<std::string_view> last_string(names.size());
   std::vector<char> has_last_string(names.size(), 0);
   for (const Event& e : batch.events()) {
-    put_varint(out, zigzag(e.timestamp - previous));
+    w.varint(zigzag(e.timestamp - previous));
     previous = e.timestamp;
-    put_bytes(out, e.raw);
+    w.bytes(e.raw);
     const auto fields = batch.fields(e);
-    put_varint(out, fields.size());
+    w.varint(fields.size());
     for (const Field& f : fields) {
       const std::uint32_t name = field_names[next_name++];
-      put_varint(out, name);
+      w.varint(name);
       const Value& v = f.value;
       if (v.type() == ValueType::string) {
         const std::string_view text = v.as_string();
         if (has_last_string[name] != 0 && last_string[name] == text) {
-          out += static_cast<char>(kRepeatedString);
+          w.byte(kRepeatedString);
           continue;
         }
         last_string[name] = text;
         has_last_string[name] = 1;
       }
-      out += static_cast<char>(v.type());
+      w.byte(static_cast<std::uint8_t>(v.type()));
       switch (v.type()) {
         case ValueType::null:
           break;
         case ValueType::string:
-          put_bytes(out, v.as_string());
+          w.bytes(v.as_string());
           break;
         case ValueType::integer:
         case ValueType::timestamp:
-          put_varint(out, zigzag(v.as_integer()));
+          w.varint(zigzag(v.as_integer()));
           break;
-        case ValueType::floating: {
-          const auto bits = std::bit_cast<std::uint64_t>(v.as_floating());
-          for (int i = 0; i < 8; ++i)
-            out += static_cast<char>((bits >> (8 * i)) & 0xFF);
+        case ValueType::floating:
+          w.fixed64(std::bit_cast<std::uint64_t>(v.as_floating()));
           break;
-        }
         case ValueType::boolean:
-          out += static_cast<char>(v.as_boolean() ? 1 : 0);
+          w.byte(v.as_boolean() ? 1 : 0);
           break;
       }
     }
   }
+  w.finish();
 }
 
 // Bounds-checked reading of a body.

@@ -100,12 +100,32 @@ void EventEncoder::drop_overwritten(const Field* first) {
   sorted_.resize(kept);
 }
 
-void EventEncoder::append_json(std::string& out, const Batch& batch, const Event& event) {
-  out += "{\"timestamp\":\"";
-  append_rfc3339(out, event.timestamp);
-  out += "\",\"message\":";
-  append_json_string(out, event.raw);
-  auto fields = batch.fields(event);
+namespace {
+bool same_names(const std::vector<std::string>& names, std::span<const Field> fields) {
+  if (names.size() != fields.size()) return false;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != fields[i].name) return false;
+  }
+  return true;
+}
+}  // namespace
+
+const EventEncoder::Shape& EventEncoder::shape_of(std::span<const Field> fields) {
+  for (std::size_t i = 0; i < shapes_.size(); ++i) {
+    if (!same_names(shapes_[i].names, fields)) continue;
+    if (i > 0) std::swap(shapes_[0], shapes_[i]);
+    return shapes_[0];
+  }
+  if (shapes_.size() < kMaxShapes) shapes_.emplace_back();
+  std::rotate(shapes_.begin(), shapes_.end() - 1, shapes_.end());  // the new or least recently used, first
+  lay_out(fields, shapes_[0]);
+  return shapes_[0];
+}
+
+void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
+  shape.names.assign(fields.size(), {});
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    shape.names[i].assign(fields[i].name);
   sorted_.clear();
   for (const Field& f : fields) {
     if (under_envelope(f.name)) continue;  // the envelope's own keys win
@@ -115,6 +135,8 @@ void EventEncoder::append_json(std::string& out, const Batch& batch, const Event
   std::stable_sort(sorted_.begin(), sorted_.end(),
                    [](const Field* a, const Field* b) { return a->name < b->name; });
   drop_overwritten(fields.data());
+  shape.steps.clear();
+  std::string text;  // written before the next value
   std::string_view previous;
   std::size_t open = 0;    // nested objects open
   bool need_comma = true;  // the envelope already has members
@@ -122,26 +144,42 @@ void EventEncoder::append_json(std::string& out, const Batch& batch, const Event
     const std::string_view name = f->name;
     const std::size_t keep = previous.empty() ? 0 : std::min(open, common_parents(previous, name));
     for (; open > keep; --open) {
-      out += '}';
+      text += '}';
       need_comma = true;
     }
     const std::size_t depth = depth_of(name);
     for (; open < depth; ++open) {
-      if (need_comma) out += ',';
-      append_json_string(out, component(name, open));
-      out += ":{";
+      if (need_comma) text += ',';
+      append_json_string(text, component(name, open));
+      text += ":{";
       need_comma = false;
     }
-    if (need_comma) out += ',';
-    append_json_string(out, component(name, depth));
-    out += ':';
-    append_json_value(out, f->value);
+    if (need_comma) text += ',';
+    append_json_string(text, component(name, depth));
+    text += ':';
+    shape.steps.push_back({static_cast<std::uint32_t>(f - fields.data()), std::move(text)});
+    text.clear();
     need_comma = true;
     previous = name;
   }
   for (; open > 0; --open)
-    out += '}';
-  out += '}';
+    text += '}';
+  text += '}';
+  shape.after = std::move(text);
+}
+
+void EventEncoder::append_json(std::string& out, const Batch& batch, const Event& event) {
+  out += "{\"timestamp\":\"";
+  append_rfc3339(out, event.timestamp);
+  out += "\",\"message\":";
+  append_json_string(out, event.raw);
+  const auto fields = batch.fields(event);
+  const Shape& shape = shape_of(fields);
+  for (const Shape::Step& step : shape.steps) {
+    out += step.before;
+    append_json_value(out, fields[step.field].value);
+  }
+  out += shape.after;
 }
 
 }  // namespace pyrolog

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ enum class Encoding { raw, json };
 // setting them in order into nested objects would keep (a later `a` replaces an earlier `a` or `a.b`; a later
 // `a.b` replaces an earlier `a`), and fields named `timestamp` or `message`, or nested under them, are left
 // out (the envelope's keys win). Keeps scratch space between calls: one encoder per sink, not thread-safe.
+//
+// The layout of an object depends only on the event's field names in order (its shape), and events from one
+// parser share a shape: the encoder works the layout out once per shape (sorting, nesting, collisions, the
+// escaped keys) and keeps the last few, so encoding an event is writing its values between prepared texts.
 class EventEncoder {
  public:
   explicit EventEncoder(Encoding encoding) : encoding_(encoding) {}
@@ -25,10 +30,24 @@ class EventEncoder {
   void append_line(std::string& out, const Batch& batch, const Event& event);
 
  private:
+  struct Shape {
+    std::vector<std::string> names;  // the field names in field order: what an event must have to use it
+    struct Step {
+      std::uint32_t field;  // index in the event's fields of the value to write
+      std::string before;   // the text before it: closing and opening braces, a comma, the key
+    };
+    std::vector<Step> steps;
+    std::string after;  // closes the nested objects and the envelope
+  };
+  static constexpr std::size_t kMaxShapes = 8;
+
   void append_json(std::string& out, const Batch& batch, const Event& event);
+  const Shape& shape_of(std::span<const Field> fields);
+  void lay_out(std::span<const Field> fields, Shape& shape);
   void drop_overwritten(const Field* first);
 
   Encoding encoding_;
+  std::vector<Shape> shapes_;  // most recently used first
   std::vector<const Field*> sorted_;
   std::vector<char> keep_;
   std::string prefix_;

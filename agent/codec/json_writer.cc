@@ -1,9 +1,11 @@
 #include "codec/json_writer.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace pyrolog {
 namespace {
@@ -47,12 +49,40 @@ std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
   return n;
 }
 
-void append_digits(std::string& out, long long v, int width) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  for (int i = static_cast<int>(end - buf); i < width; ++i)
-    out += '0';
-  out.append(buf, end);
+// The end of the run of plain bytes (printable ASCII other than `"` and `\\`) from `i`: eight bytes at a
+// time, then one at a time for the tail. In a word, a byte needs attention when its top bit is set (not
+// ASCII), when it is below 0x20, or when it equals `"` or `\\`; the zero-byte tests below may also flag bytes
+// after the first flagged one (a borrow carries), never before it, so the lowest flag is exact.
+std::size_t plain_run(const unsigned char* p, std::size_t i, std::size_t n) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    const std::uint64_t quote = w ^ (kOnes * '"');
+    const std::uint64_t backslash = w ^ (kOnes * '\\');
+    const std::uint64_t special =
+        (w | ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) &
+        kHigh;
+    if (special != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return i + static_cast<std::size_t>(std::countr_zero(special)) / 8;
+      } else {
+        break;  // the byte loop below finds it
+      }
+    }
+  }
+  while (i < n && kPlain[p[i]])
+    ++i;
+  return i;
+}
+
+// Writes `v` as exactly `width` decimal digits at `at` (v < 10^width, v >= 0).
+void put_digits(char* at, long long v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    at[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
 }
 
 }  // namespace
@@ -64,9 +94,7 @@ void append_json_string(std::string& out, std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    std::size_t run = i;
-    while (run < n && kPlain[p[run]])
-      ++run;
+    const std::size_t run = plain_run(p, i, n);
     out.append(s.data() + i, run - i);
     i = run;
     if (i >= n) break;
@@ -132,20 +160,23 @@ void append_rfc3339(std::string& out, TimestampNs ns) {
   const long long day = doy - (153 * mp + 2) / 5 + 1;
   const long long month = mp < 10 ? mp + 3 : mp - 9;
   if (month <= 2) ++year;
-  append_digits(out, year, 4);
-  out += '-';
-  append_digits(out, month, 2);
-  out += '-';
-  append_digits(out, day, 2);
-  out += 'T';
-  append_digits(out, rem / 3600, 2);
-  out += ':';
-  append_digits(out, rem / 60 % 60, 2);
-  out += ':';
-  append_digits(out, rem % 60, 2);
-  out += '.';
-  append_digits(out, frac, 9);
-  out += 'Z';
+  // TimestampNs spans 1677 to 2262: the year always has four digits.
+  char buf[30];  // YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ
+  put_digits(buf, year, 4);
+  buf[4] = '-';
+  put_digits(buf + 5, month, 2);
+  buf[7] = '-';
+  put_digits(buf + 8, day, 2);
+  buf[10] = 'T';
+  put_digits(buf + 11, rem / 3600, 2);
+  buf[13] = ':';
+  put_digits(buf + 14, rem / 60 % 60, 2);
+  buf[16] = ':';
+  put_digits(buf + 17, rem % 60, 2);
+  buf[19] = '.';
+  put_digits(buf + 20, frac, 9);
+  buf[29] = 'Z';
+  out.append(buf, sizeof buf);
 }
 
 void append_json_value(std::string& out, const Value& v) {

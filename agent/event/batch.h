@@ -91,6 +91,9 @@ class Batch {
     if (needed > fields_.capacity()) fields_.reserve(std::max(needed, 2 * fields_.capacity()));
   }
 
+  // Fields in the pool: every event's, and copies left behind when an event's fields were moved to the end.
+  // A transform that adds fields to events that have some reserves for this many moved ones as well.
+  std::size_t pooled_fields() const { return fields_.size(); }
   // Bytes this batch accounts for in bounded queues: raw and field bytes plus the tables.
   std::size_t byte_size() const;
   // Sum of raw line lengths.

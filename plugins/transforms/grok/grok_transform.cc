@@ -114,7 +114,9 @@ void GrokTransform::apply(Batch& batch, Event& event, std::size_t pattern,
 
 void GrokTransform::transform(Batch& batch) {
   auto scratch = scratch_.lease();
-  batch.reserve_fields(batch.size() * max_fields_);
+  // Room for every match's fields, and for the fields events already have (from the source), which move to
+  // the end of the pool before the first one is added.
+  batch.reserve_fields(batch.size() * max_fields_ + batch.pooled_fields());
   Tally t;
   for (Event& event : batch.events()) {
     std::string_view text;

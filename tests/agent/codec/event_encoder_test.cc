@@ -275,6 +275,29 @@ TEST(EventEncoder, RandomFieldSetsMatchNestedAssignment) {
   }
 }
 
+// The encoder keeps the layouts of the last few field-name sequences: cycling through more of them than it
+// keeps, and through sequences that differ only in one name of the same length, every event still encodes as
+// a fresh encoder would encode it.
+TEST(EventEncoder, CyclingThroughMoreShapesThanItKeeps) {
+  EventEncoder shared(Encoding::json);
+  for (int round = 0; round < 5; ++round) {
+    for (int shape = 0; shape < 12; ++shape) {
+      std::vector<NamedValue> fields{{"host", Value::string("web-1")},
+                                     {"f" + std::to_string(shape % 10), Value::integer(round)},
+                                     {"http.status", Value::integer(200 + shape)}};
+      if (shape >= 10) fields.push_back({"http.status.code", Value::integer(shape)});  // replaces the leaf
+      Batch batch;
+      Event& e = batch.add_event(0, batch.store("m"));
+      for (const auto& f : fields)
+        batch.append(e, batch.store(f.name), f.value);
+      std::string out;
+      shared.append_line(out, batch, batch.events()[0]);
+      SCOPED_TRACE("round " + std::to_string(round) + " shape " + std::to_string(shape));
+      EXPECT_EQ(StrictParser::parse(out), encode(fields, "m"));
+    }
+  }
+}
+
 TEST(EventEncoder, ManyEventsInOneBuffer) {
   Batch batch;
   for (int i = 0; i < 50; ++i) {

@@ -113,6 +113,26 @@ TEST(JsonString, InvalidUtf8BecomesReplacementCharacters) {
   }
 }
 
+// The plain runs are found eight bytes at a time: a byte that needs escaping (or is not ASCII) must be found
+// at every position in a word and after any number of plain bytes, and bytes after it must not hide it.
+TEST(JsonString, FindsEverySpecialByteAtEveryPositionOfAWord) {
+  const std::string specials[] = {"\"", "\\", "\n", std::string("\0", 1), "\x1f", "\x7f", "\xC3\xA9", "\xFF"};
+  const std::string expected_escapes[] = {R"(\")",     R"(\\)", R"(\n)",    R"(\u0000)",
+                                          R"(\u001f)", "\x7f",  "\xC3\xA9", kReplacement};
+  for (std::size_t k = 0; k < std::size(specials); ++k) {
+    for (std::size_t before = 0; before < 20; ++before) {
+      for (std::size_t after : {0u, 1u, 7u, 8u, 9u}) {
+        const std::string in = std::string(before, 'a') + specials[k] + std::string(after, '"');
+        std::string expected = "\"" + std::string(before, 'a') + expected_escapes[k];
+        for (std::size_t i = 0; i < after; ++i)
+          expected += R"(\")";
+        expected += '"';
+        EXPECT_EQ(json_string(in), expected) << "special " << k << " after " << before << " plain bytes";
+      }
+    }
+  }
+}
+
 TEST(JsonString, AnyBytesGiveValidJson) {
   std::mt19937 rng(7);
   for (int i = 0; i < 3000; ++i) {
