@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -15,6 +16,7 @@ struct Delivery {
   std::shared_ptr<const Batch> batch;
   std::uint64_t sequence = 0;   // the channel's position of this batch, for in-order acknowledgement
   std::shared_ptr<void> token;  // the channel's bookkeeping
+  std::chrono::steady_clock::time_point taken{};  // when the sink took it (the pipeline's batch latency)
 };
 
 class SinkContext : public ComponentContext {

@@ -67,8 +67,17 @@ class Pipeline::SinkContextImpl final : public SinkContext, private ContextBase 
   std::filesystem::path state_dir() override { return state_dir_impl(); }
   Executor executor() override { return strand_; }
   asio::io_context& io_context() override { return io_; }
-  Awaitable<std::optional<Delivery>> next() override { return channel_.pop(); }
-  void ack(Delivery delivery) override { channel_.ack(std::move(delivery)); }
+  Awaitable<std::optional<Delivery>> next() override {
+    auto delivery = co_await channel_.pop();
+    if (delivery) delivery->taken = std::chrono::steady_clock::now();
+    co_return delivery;
+  }
+  // Batch latency of a sink: from taking the batch off the channel to its acknowledgement.
+  void ack(Delivery delivery) override {
+    if (delivery.taken != std::chrono::steady_clock::time_point{})
+      metrics_.batch_latency.observe(std::chrono::steady_clock::now() - delivery.taken);
+    channel_.ack(std::move(delivery));
+  }
 
  private:
   Channel& channel_;
@@ -248,15 +257,25 @@ void Pipeline::route(Node& from, std::size_t output, Batch batch, Outbox& outbox
       continue;
     }
     to.metrics->received_events.add(b.size());
+    // Batch latency of a transform: its own processing time, without the transforms downstream that its
+    // emits run.
+    const auto started = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::duration downstream{};
     Emitter emitter([&](std::size_t out, Batch produced) {
       to.metrics->sent_events.add(produced.size());
+      const auto emitted = std::chrono::steady_clock::now();
       route(to, out, std::move(produced), outbox);
+      downstream += std::chrono::steady_clock::now() - emitted;
     });
     to.transform->process(std::move(b), emitter);
+    to.metrics->batch_latency.observe(std::chrono::steady_clock::now() - started - downstream);
   }
 }
 
 Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
+  // Batch latency of a source: from handing the batch over (just read) to every channel having taken it,
+  // transforms and backpressure included.
+  const auto submitted = std::chrono::steady_clock::now();
   Outbox outbox;
   // Kept aside: if a transform throws, the batch may already be gone when the exception arrives here.
   const std::shared_ptr<AckGroup> ack = batch.ack();
@@ -272,6 +291,7 @@ Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
   }
   for (auto& [node, b] : outbox.items)
     co_await node->channel->push(std::move(b));
+  source.metrics->batch_latency.observe(std::chrono::steady_clock::now() - submitted);
 }
 
 Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadline) {

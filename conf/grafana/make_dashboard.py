@@ -102,6 +102,17 @@ line(
            "dropped {{instance}} {{component}} {{reason}}")], unit="ops"),
 )
 
+row("Batch latency")
+line(
+    spec("Batch latency p99",
+         [(f'histogram_quantile(0.99, sum by (instance, component, kind, le) (rate(pyrolog_component_batch_latency_seconds_bucket{{{SEL}}}[$__rate_interval])))',
+           "{{instance}} {{kind}} {{component}}")], unit="s",
+         description="Time a batch spends in each component, 99th percentile: a source from handing it over to every channel taking it (transforms and backpressure included), a transform processing it, a sink from taking it off its channel to its acknowledgement."),
+    spec("Batch latency mean",
+         [(f'sum by (instance, component, kind) (rate(pyrolog_component_batch_latency_seconds_sum{{{SEL}}}[$__rate_interval])) / sum by (instance, component, kind) (rate(pyrolog_component_batch_latency_seconds_count{{{SEL}}}[$__rate_interval]))',
+           "{{instance}} {{kind}} {{component}}")], unit="s"),
+)
+
 row("Channels")
 line(
     spec("Channel fill",
@@ -136,15 +147,28 @@ line(
          [(f'sum by (instance, component) (increase(pyrolog_tail_rotations_total{{{SEL}}}[1h]))', "rotations {{instance}} {{component}}"),
           (f'sum by (instance, component) (increase(pyrolog_tail_truncations_total{{{SEL}}}[1h]))', "truncations {{instance}} {{component}}")]),
 )
+line(
+    spec("Bytes behind",
+         [(f'sum by (instance, component) (pyrolog_tail_behind_bytes{{{SEL}}})', "{{instance}} {{component}}")],
+         unit="bytes",
+         description="Bytes of the followed files not read yet (file size minus read offset). Near 0 when the source keeps up; a backlog that does not shrink means it falls behind."),
+    spec("Files furthest behind",
+         [(f'topk(10, pyrolog_tail_file_behind_bytes{{{SEL}}})', "{{instance}} {{component}} {{path}}")],
+         unit="bytes", description="The 10 open files with the most bytes not read yet."),
+)
 
 row("Kafka sinks")
 line(
     spec("In flight",
          [(f'sum by (instance, component) (pyrolog_kafka_in_flight_messages{{{SEL}}})', "{{instance}} {{component}}")],
          description="Messages produced and not yet acknowledged by the brokers."),
-    spec("Average delivery latency",
-         [(f'sum by (instance, component) (rate(pyrolog_kafka_delivery_latency_seconds_total{{{SEL}}}[$__rate_interval])) / sum by (instance, component) (rate(pyrolog_component_sent_events_total{{type="kafka", kind="sink", {SEL}}}[$__rate_interval]))',
-           "{{instance}} {{component}}")], unit="s"),
+    spec("Delivery latency",
+         [(f'histogram_quantile(0.5, sum by (instance, component, le) (rate(pyrolog_kafka_delivery_latency_seconds_bucket{{{SEL}}}[$__rate_interval])))',
+           "p50 {{instance}} {{component}}"),
+          (f'histogram_quantile(0.99, sum by (instance, component, le) (rate(pyrolog_kafka_delivery_latency_seconds_bucket{{{SEL}}}[$__rate_interval])))',
+           "p99 {{instance}} {{component}}"),
+          (f'max by (instance, component) (pyrolog_kafka_delivery_latency_max_seconds{{{SEL}}})', "max {{instance}} {{component}}")],
+         unit="s", description="Per message, from taking its batch off the channel to the broker's acknowledgement."),
     spec("Brokers up", [(f'sum by (instance, component) (pyrolog_kafka_brokers_up{{{SEL}}})', "{{instance}} {{component}}")]),
 )
 line(
@@ -160,7 +184,7 @@ line(
 dashboard = {
     "title": "Pyrolog",
     "uid": "pyrolog-agent",
-    "description": "Pyrolog log agents: events in and out per component, channel fill, parsing, tail and Kafka.",
+    "description": "Pyrolog log agents: events in and out per component, batch latency, channel fill, parsing, tail and Kafka.",
     "tags": ["pyrolog", "logs"],
     "timezone": "browser",
     "editable": True,

@@ -1,7 +1,8 @@
-"""Self-monitoring through the real binary: /metrics (checked with promtool), /health turning 503 while a sink
-cannot deliver and 200 again after, and the systemd notify protocol against a fake NOTIFY_SOCKET (READY only
-once sources accept, RELOADING/READY around SIGHUP, STOPPING on SIGTERM, watchdog pings that stop when a
-loop is blocked)."""
+"""Self-monitoring through the real binary: /metrics (checked with promtool), batch latency histograms that
+count, the tail source's bytes behind rising while a sink is blocked and back to 0 once everything is read,
+/health turning 503 while a sink cannot deliver and 200 again after, and the systemd notify protocol against a
+fake NOTIFY_SOCKET (READY only once sources accept, RELOADING/READY around SIGHUP, STOPPING on SIGTERM,
+watchdog pings that stop when a loop is blocked)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,23 @@ def metric(text: str, name: str, **labels: str) -> float | None:
     return None
 
 
+def histogram(text: str, name: str, **labels: str) -> tuple[list[tuple[str, float]], float, float] | None:
+    """The buckets (le, cumulative count), sum and count of one histogram series, checked for consistency."""
+    buckets: list[tuple[str, float]] = []
+    for line in text.splitlines():
+        if line.startswith(name + "_bucket{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            buckets.append((re.search(r'le="([^"]+)"', line).group(1), float(line.rsplit(" ", 1)[1])))
+    total = metric(text, name + "_sum", **labels)
+    count = metric(text, name + "_count", **labels)
+    if not buckets:
+        return None
+    assert buckets[-1][0] == "+Inf", buckets
+    assert buckets[-1][1] == count, (buckets, count)
+    assert [c for _, c in buckets] == sorted(c for _, c in buckets), f"buckets not cumulative: {buckets}"
+    assert [float(le) for le, _ in buckets[:-1]] == sorted(float(le) for le, _ in buckets[:-1]), buckets
+    return buckets, total, count
+
+
 def send_lines(port: int, n: int, start: int = 0) -> None:
     sock = connect(port)
     sock.sendall(b"".join(f"line {start + i}\n".encode() for i in range(n)))
@@ -103,14 +121,100 @@ def test_metrics_are_served_over_http_and_pass_promtool(agents, tmp_path):
     assert metric(body, "pyrolog_channel_lag_batches", **labels) is not None
     assert metric(body, "pyrolog_component_healthy", **labels) is not None
     assert metric(body, "pyrolog_build_info") == 1
-    # Every family has its HELP and TYPE, and every counter ends in _total.
+    # Batch latency: a histogram per component, counting batches in the source and in the sink.
+    assert "# TYPE pyrolog_component_batch_latency_seconds histogram" in body
+    _, source_sum, source_batches = histogram(body, "pyrolog_component_batch_latency_seconds", component="net")
+    _, sink_sum, sink_batches = histogram(body, "pyrolog_component_batch_latency_seconds", **labels)
+    assert source_batches >= 1 and sink_batches >= 1
+    assert source_sum > 0 and sink_sum > 0
+    # Every family has its HELP and TYPE, every counter ends in _total, every histogram has its series.
     for family, kind in re.findall(r"^# TYPE (\S+) (\S+)$", body, re.M):
         assert f"# HELP {family} " in body
         if kind == "counter":
             assert family.endswith("_total"), family
+        if kind == "histogram":
+            assert family.endswith("_seconds"), family
+            assert f'{family}_bucket{{' in body and f"{family}_sum{{" in body and f"{family}_count{{" in body
     check = subprocess.run(["promtool", "check", "metrics"], input=body.encode(), capture_output=True,
                            timeout=60)
     assert check.returncode == 0, (check.stdout + check.stderr).decode()
+
+    # More traffic: the histograms count on.
+    send_lines(agent.listening_port("net"), 1000, start=1000)
+    wait_until(lambda: (histogram(get(port, "/metrics")[2], "pyrolog_component_batch_latency_seconds",
+                                  **labels) or ([], 0, 0))[2] > sink_batches
+               and metric(get(port, "/metrics")[2], "pyrolog_component_sent_events_total", **labels) == 2000,
+               30, "the sink's batch latency histogram to count the new batches")
+    assert histogram(get(port, "/metrics")[2], "pyrolog_component_batch_latency_seconds",
+                     component="net")[2] > source_batches
+    assert agent.stop() == 0
+
+
+TAIL_CONFIG = """
+data_dir: {dir}/state
+http:
+  address: 127.0.0.1:0
+sources:
+  logs:
+    type: tail
+    include: ["{dir}/logs/*.log"]
+sinks:
+  out:
+    type: file
+    inputs: [logs]
+    path: {out}
+    roll_bytes: 0
+    roll_interval: 0s
+    channel:
+      type: memory
+      max_bytes: 64KiB
+      when_full: block
+"""
+
+
+def test_tail_bytes_behind_rise_while_the_sink_is_blocked_and_return_to_0(agents, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    lines = 40_000
+    log.write_bytes(b"".join(f"{i:09d} ".encode() + b"y" * 90 + b"\n" for i in range(lines)))  # 4 MB
+    size = log.stat().st_size
+    out = tmp_path / "out.log"
+    os.symlink("/dev/full", out)  # the sink cannot write: the channel fills and the tail stops reading
+    agent = agents(TAIL_CONFIG.format(dir=tmp_path, out=out))
+    port = http_port(agent)
+    source = {"component": "logs", "kind": "source", "type": "tail"}
+
+    def behind() -> tuple[float | None, float | None]:
+        body = get(port, "/metrics")[2]
+        return (metric(body, "pyrolog_tail_behind_bytes", **source),
+                metric(body, "pyrolog_tail_file_behind_bytes", path=str(log), **source))
+
+    # Blocked: most of the file is unread, per file and in total, and it stays so.
+    wait_until(lambda: (behind()[0] or 0) > size / 2 and (behind()[1] or 0) > size / 2, 30,
+               "bytes behind to show the unread file")
+    total, per_file = behind()
+    assert total == per_file <= size
+    body = get(port, "/metrics")[2]
+    assert "# TYPE pyrolog_tail_file_behind_bytes gauge" in body
+    _, _, sink_batches = histogram(body, "pyrolog_component_batch_latency_seconds", component="out")
+    assert sink_batches == 0  # nothing acknowledged yet
+    _, _, source_batches = histogram(body, "pyrolog_component_batch_latency_seconds", **source)
+
+    # Room again: everything is read and delivered, and nothing is behind any more.
+    os.unlink(out)
+    out.touch()
+    wait_until(lambda: count_lines(out) == lines, 60, f"the {lines} lines in the output")
+    wait_until(lambda: behind() == (0, 0), 10, "bytes behind to return to 0")
+    body = get(port, "/metrics")[2]
+    assert histogram(body, "pyrolog_component_batch_latency_seconds", component="out")[2] > 0
+    assert histogram(body, "pyrolog_component_batch_latency_seconds", **source)[2] > source_batches
+
+    # The file grows: behind again until the source has read it, then 0.
+    with log.open("ab") as f:
+        f.write(b"z" * 99 + b"\n")
+    wait_until(lambda: count_lines(out) == lines + 1, 30, "the appended line in the output")
+    wait_until(lambda: behind() == (0, 0), 10, "bytes behind to return to 0 after the append")
     assert agent.stop() == 0
 
 

@@ -229,7 +229,8 @@ if [[ -n "$http_port" ]]; then
     # The series the dashboard and the alert rules are built on.
     for name in pyrolog_component_received_events_total pyrolog_component_sent_events_total \
       pyrolog_channel_bytes pyrolog_channel_max_bytes pyrolog_channel_lag_batches pyrolog_transform_events_total \
-      pyrolog_tail_files pyrolog_kafka_in_flight_messages pyrolog_component_healthy; do
+      pyrolog_tail_files pyrolog_tail_behind_bytes pyrolog_kafka_in_flight_messages pyrolog_component_healthy \
+      pyrolog_component_batch_latency_seconds_bucket pyrolog_kafka_delivery_latency_seconds_bucket; do
       check "/metrics has $name" grep -q "^$name{" "$metrics"
     done
   else

@@ -157,7 +157,7 @@ void KafkaSink::serve(Slot& slot) {
   if (delivered_.events > 0) {
     metrics_->component.sent_events.add(delivered_.events);
     metrics_->component.sent_bytes.add(delivered_.bytes);
-    metrics_->latency_us.add(delivered_.latency_us);
+    metrics_->latency_pending.flush();
     delivered_ = {};
   }
 }
@@ -414,7 +414,7 @@ void KafkaSink::on_delivery(const kafka::DeliveryReport& report) {
     // Counted here, added to the shared counters once per poll (three atomic additions per message add up).
     delivered_.events += 1;
     delivered_.bytes += m.payload.size();
-    delivered_.latency_us += us;
+    metrics_->latency_pending.observe(us);
     latency_max_us_ = std::max(latency_max_us_, us);
     if (m.state == MessageState::with_main) resend_backoff_ = std::chrono::milliseconds(100);
   }
@@ -634,7 +634,7 @@ namespace {
     "the "
     "brokers; what they did not acknowledge stays in the channel for the next start. See "
     "[the Kafka sink's page](../../sinks/kafka.md) for how it works.\n\n"
-    "Metrics: `pyrolog_kafka_delivery_latency_seconds_total`, "
+    "Metrics: `pyrolog_kafka_delivery_latency_seconds` (a histogram), "
     "`pyrolog_kafka_delivery_latency_max_seconds`, "
     "`pyrolog_kafka_retries_total`, `pyrolog_kafka_errors_total{reason}`, "
     "`pyrolog_kafka_dead_letters_total{destination}`, `pyrolog_kafka_in_flight_messages`, "

@@ -127,7 +127,6 @@ class KafkaSink final : public Sink {
   struct Delivered {
     std::uint64_t events = 0;
     std::uint64_t bytes = 0;
-    std::uint64_t latency_us = 0;
   };
   Delivered delivered_;  // since the last poll
   std::uint64_t librdkafka_retries_seen_ = 0;

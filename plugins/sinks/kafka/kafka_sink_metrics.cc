@@ -2,12 +2,20 @@
 
 namespace pyrolog {
 
+namespace {
+// Seconds: a local broker acknowledges in a millisecond or two, one far away or under load in hundreds, and a
+// message waiting through an outage as long as `delivery_timeout` allows.
+constexpr double kDeliveryLatencyBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                              0.5,   1,      2.5,   5,    10,    30,   60,  300};
+}  // namespace
+
 KafkaSinkMetrics::KafkaSinkMetrics(ComponentMetrics& c)
     : component(c),
-      latency_us(c.counter("kafka_delivery_latency_seconds",
-                           "Sum over delivered messages of the time from leaving the channel to the broker's "
-                           "acknowledgement, in seconds (counted in microseconds).",
-                           1e-6)),
+      latency(c.histogram("kafka_delivery_latency_seconds",
+                          "Time from taking a message's batch off the channel to the broker's "
+                          "acknowledgement, per delivered message.",
+                          kDeliveryLatencyBuckets, 1e-6)),
+      latency_pending(latency),
       latency_max_ms(c.gauge("kafka_delivery_latency_max_seconds",
                              "Longest delivery latency over the last statistics interval, in seconds.",
                              1e-3)),

@@ -13,9 +13,9 @@ namespace pyrolog {
 
 // The Kafka sink's own series, beside the standard `pyrolog_component_*` ones (`sent_events` and `sent_bytes`
 // count messages and payload bytes the brokers acknowledged):
-//   pyrolog_kafka_delivery_latency_seconds_total       sum over delivered messages of the time from taking
-//   the
-//                                                      batch off the channel to the broker's acknowledgement
+//   pyrolog_kafka_delivery_latency_seconds             histogram over delivered messages of the time from
+//                                                      taking the batch off the channel to the broker's
+//                                                      acknowledgement (_bucket, _sum, _count)
 //   pyrolog_kafka_delivery_latency_max_seconds         the longest of those over the last statistics interval
 //   pyrolog_kafka_retries_total                        produce requests librdkafka sent again, plus messages
 //                                                      the sink produced again
@@ -33,7 +33,9 @@ class KafkaSinkMetrics {
   explicit KafkaSinkMetrics(ComponentMetrics& component);
 
   ComponentMetrics& component;
-  Counter& latency_us;
+  Histogram& latency;  // counted in microseconds
+  // Per-message observations gathered on the strand, added to `latency` once per poll.
+  LocalHistogram latency_pending;
   Gauge& latency_max_ms;
   Counter& retries;
   Counter& rebuilds;

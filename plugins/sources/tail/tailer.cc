@@ -112,6 +112,7 @@ void Tailer::stop() {
     if (auto self = weak.lock()) {
       self->notify();
       if (self->watcher_) self->watcher_->cancel();
+      if (self->behind_timer_) self->behind_timer_->cancel();
     }
   });
 }
@@ -165,6 +166,8 @@ Awaitable<void> Tailer::run(SourceContext& ctx) {
     watcher_running_ = true;
     asio::co_spawn(ctx.executor(), watch_loop(self), asio::detached);
   }
+  // Beside the main loop, so that the figures stay true while it waits for a full channel.
+  asio::co_spawn(ctx.executor(), behind_loop(self), asio::detached);
   auto now = TailClock::now();
   scan(true);
   next_scan_ = now + config_.scan_interval;

@@ -84,6 +84,10 @@ class Tailer : public std::enable_shared_from_this<Tailer> {
   void forget_file(TailedFile& f);
   TimestampNs now_ns() const;
 
+  // tailer_behind.cc: how far behind the files are, once a second, on the strand
+  Awaitable<void> behind_loop(std::shared_ptr<Tailer> keep_alive);
+  void update_behind();
+
   const TailConfig config_;
   files::ReaderSettings settings_;
   std::optional<files::MultilineRules> multiline_;
@@ -120,7 +124,9 @@ class Tailer : public std::enable_shared_from_this<Tailer> {
 
   std::vector<char> buffer_;
   std::string scratch_;
-  std::map<std::string, std::string> problems_;  // path -> message last logged
+  std::map<std::string, std::string> problems_;       // path -> message last logged
+  std::map<std::string, ScopedGauge> behind_series_;  // per path of an open file
+  std::optional<asio::steady_timer> behind_timer_;
   TailClock::time_point next_scan_{};
   TailClock::time_point next_rescan_allowed_{};
   TailClock::time_point next_housekeeping_{};

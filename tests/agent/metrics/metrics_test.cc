@@ -1,5 +1,8 @@
 #include "metrics/metrics.h"
 
+#include <chrono>
+#include <limits>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -173,6 +176,222 @@ TEST(Metrics, ConcurrentUpdatesAreCounted) {
   EXPECT_EQ(registry.counter_sum("c_total"), 4000u);
   EXPECT_EQ(registry.counter_value("c_total", {{"thread", "0"}}), 2000u);
   EXPECT_EQ(registry.gauge("g", "G.", {}).value(), 4000);
+}
+
+TEST(Histogram, RendersCumulativeBucketsSumAndCountInTheBaseUnit) {
+  MetricsRegistry registry;
+  const double bounds[] = {0.001, 0.01, 0.1};
+  // Counted in microseconds, exported in seconds.
+  Histogram& h = registry.histogram("req_seconds", "Request time.", {{"c", "a"}}, bounds, 1e-6);
+  h.observe(500);      // 0.5 ms
+  h.observe(1000);     // 1 ms: `le` is inclusive
+  h.observe(1001);     // just above
+  h.observe(200'000);  // 0.2 s: above every bound
+  h.observe(0);
+  registry.histogram("tiny_seconds", "Nanoseconds.", {}, bounds, 1e-9).observe(7);
+  EXPECT_EQ(registry.render_prometheus(),
+            "# HELP req_seconds Request time.\n"
+            "# TYPE req_seconds histogram\n"
+            "req_seconds_bucket{c=\"a\",le=\"0.001\"} 3\n"
+            "req_seconds_bucket{c=\"a\",le=\"0.01\"} 4\n"
+            "req_seconds_bucket{c=\"a\",le=\"0.1\"} 4\n"
+            "req_seconds_bucket{c=\"a\",le=\"+Inf\"} 5\n"
+            "req_seconds_sum{c=\"a\"} 0.202501\n"
+            "req_seconds_count{c=\"a\"} 5\n"
+            "# HELP tiny_seconds Nanoseconds.\n"
+            "# TYPE tiny_seconds histogram\n"
+            "tiny_seconds_bucket{le=\"0.001\"} 1\n"
+            "tiny_seconds_bucket{le=\"0.01\"} 1\n"
+            "tiny_seconds_bucket{le=\"0.1\"} 1\n"
+            "tiny_seconds_bucket{le=\"+Inf\"} 1\n"
+            "tiny_seconds_sum 7e-09\n"
+            "tiny_seconds_count 1\n");
+}
+
+TEST(Histogram, TheSameSeriesIsTheSameHistogramAndTheFirstBucketsWin) {
+  MetricsRegistry registry;
+  const double first[] = {1, 2};
+  const double other[] = {5};
+  Histogram& a = registry.histogram("h", "H.", {{"k", "v"}}, first);
+  Histogram& b = registry.histogram("h", "H.", {{"k", "v"}}, other);
+  Histogram& c = registry.histogram("h", "H.", {{"k", "w"}}, other);
+  EXPECT_EQ(&a, &b);
+  EXPECT_NE(&a, &c);
+  EXPECT_EQ(c.bounds(), std::vector<double>({1, 2}));  // every series of a family can be summed
+  a.observe(2);
+  b.observe(3);
+  const auto s = a.snapshot();
+  EXPECT_EQ(s.buckets, std::vector<std::uint64_t>({0, 1, 1}));
+  EXPECT_EQ(s.count, 2u);
+  EXPECT_EQ(s.sum, 5u);
+}
+
+TEST(Histogram, BucketsAreFoundByInclusiveUpperBound) {
+  const double bounds[] = {0.00001, 0.0001, 0.001};
+  Histogram h(bounds, 1e-9);  // nanoseconds
+  EXPECT_EQ(h.bucket_of(0), 0u);
+  EXPECT_EQ(h.bucket_of(10'000), 0u);
+  EXPECT_EQ(h.bucket_of(10'001), 1u);
+  EXPECT_EQ(h.bucket_of(100'000), 1u);
+  EXPECT_EQ(h.bucket_of(1'000'000), 2u);
+  EXPECT_EQ(h.bucket_of(1'000'001), 3u);
+  EXPECT_EQ(h.bucket_of(UINT64_MAX), 3u);
+}
+
+TEST(Histogram, DurationsAreCountedInItsUnit) {
+  const double bounds[] = {0.001};
+  Histogram ns(bounds, 1e-9);
+  ns.observe(std::chrono::microseconds(1000));
+  ns.observe(std::chrono::nanoseconds(1'000'001));
+  ns.observe(std::chrono::nanoseconds(-5));  // a clock that went back counts as 0
+  EXPECT_EQ(ns.snapshot().buckets, std::vector<std::uint64_t>({2, 1}));
+  EXPECT_EQ(ns.snapshot().sum, 2'000'001u);
+  Histogram us(bounds, 1e-6);
+  us.observe(std::chrono::milliseconds(2));
+  us.observe(std::chrono::nanoseconds(999));  // below one counted unit
+  EXPECT_EQ(us.snapshot().sum, 2000u);
+  EXPECT_EQ(us.snapshot().buckets, std::vector<std::uint64_t>({1, 1}));
+  Histogram ms(bounds, 1e-3);
+  ms.observe(std::chrono::seconds(3));
+  EXPECT_EQ(ms.snapshot().sum, 3000u);
+}
+
+TEST(Histogram, BadBoundsAreRejected) {
+  const double unsorted[] = {1, 0.5};
+  const double twice[] = {1, 1};
+  const double infinite[] = {1, std::numeric_limits<double>::infinity()};
+  const double fine[] = {1};
+  EXPECT_THROW(Histogram(unsorted, 1), std::invalid_argument);
+  EXPECT_THROW(Histogram(twice, 1), std::invalid_argument);
+  EXPECT_THROW(Histogram(infinite, 1), std::invalid_argument);
+  EXPECT_THROW(Histogram(fine, 0), std::invalid_argument);
+  Histogram none(std::span<const double>{}, 1);  // only +Inf
+  none.observe(7);
+  EXPECT_EQ(none.snapshot().buckets, std::vector<std::uint64_t>({1}));
+}
+
+TEST(Histogram, ConcurrentObservationsAreAllCounted) {
+  const double bounds[] = {10, 100, 1000};
+  Histogram h(bounds, 1);
+  std::vector<std::thread> threads;
+  constexpr int kThreads = 8;
+  constexpr int kEach = 100'000;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&h] {
+      for (int i = 0; i < kEach; ++i)
+        h.observe(static_cast<std::uint64_t>(i % 2000));
+    });
+  }
+  std::uint64_t seen = 0;
+  for (int i = 0; i < 100; ++i) {
+    const auto s = h.snapshot();  // while they observe: counts only grow, count is the sum of the buckets
+    EXPECT_GE(s.count, seen);
+    seen = s.count;
+  }
+  for (auto& t : threads)
+    t.join();
+  const auto s = h.snapshot();
+  EXPECT_EQ(s.count, std::uint64_t{kThreads} * kEach);
+  // Per thread: 50 rounds of 0..1999.
+  EXPECT_EQ(s.buckets, std::vector<std::uint64_t>({kThreads * 50 * 11, kThreads * 50 * 90,
+                                                   kThreads * 50 * 900, kThreads * 50 * 999}));
+  EXPECT_EQ(s.sum, std::uint64_t{kThreads} * 50 * (1999 * 2000 / 2));
+}
+
+TEST(Histogram, LocalObservationsArriveOnFlush) {
+  const double bounds[] = {10};
+  Histogram h(bounds, 1);
+  LocalHistogram local(h);
+  local.observe(3);
+  local.observe(30);
+  local.observe(10);
+  EXPECT_EQ(h.snapshot().count, 0u);
+  local.flush();
+  auto s = h.snapshot();
+  EXPECT_EQ(s.buckets, std::vector<std::uint64_t>({2, 1}));
+  EXPECT_EQ(s.sum, 43u);
+  local.flush();  // nothing new
+  local.observe(1);
+  local.flush();
+  s = h.snapshot();
+  EXPECT_EQ(s.count, 4u);
+  EXPECT_EQ(s.sum, 44u);
+}
+
+TEST(Histogram, ComponentsHaveABatchLatencyHistogram) {
+  MetricsRegistry registry;
+  ComponentMetrics m(registry, "web", "sink", "file");
+  m.batch_latency.observe(std::chrono::milliseconds(3));
+  const double bounds[] = {0.5};
+  m.histogram("things_seconds", "Things.", bounds, 1e-3).observe(std::chrono::milliseconds(250));
+  const std::string text = registry.render_prometheus();
+  EXPECT_NE(text.find("# TYPE pyrolog_component_batch_latency_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(text.find("pyrolog_component_batch_latency_seconds_bucket{component=\"web\",kind=\"sink\","
+                      "type=\"file\",le=\"0.0025\"} 0\n"
+                      "pyrolog_component_batch_latency_seconds_bucket{component=\"web\",kind=\"sink\","
+                      "type=\"file\",le=\"0.005\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("pyrolog_component_batch_latency_seconds_sum{component=\"web\",kind=\"sink\",type=\"file\"}"
+                " 0.003\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("pyrolog_things_seconds_bucket{component=\"web\",kind=\"sink\",type=\"file\",le=\"0.5\"} 1\n"
+                "pyrolog_things_seconds_bucket{component=\"web\",kind=\"sink\",type=\"file\",le=\"+Inf\"} 1\n"
+                "pyrolog_things_seconds_sum{component=\"web\",kind=\"sink\",type=\"file\"} 0.25\n"
+                "pyrolog_things_seconds_count{component=\"web\",kind=\"sink\",type=\"file\"} 1\n"),
+      std::string::npos)
+      << text;
+}
+
+TEST(ScopedGauge, TheSeriesGoesWithItsLastHolder) {
+  MetricsRegistry registry;
+  ScopedGauge a = registry.scoped_gauge("behind_bytes", "Behind.", {{"path", "/a"}});
+  ScopedGauge b = registry.scoped_gauge("behind_bytes", "Behind.", {{"path", "/b"}});
+  ScopedGauge a2 = registry.scoped_gauge("behind_bytes", "Behind.", {{"path", "/a"}});  // the same series
+  a.set(5);
+  b.set(7);
+  EXPECT_EQ(a2.value(), 5);
+  EXPECT_EQ(registry.render_prometheus(),
+            "# HELP behind_bytes Behind.\n"
+            "# TYPE behind_bytes gauge\n"
+            "behind_bytes{path=\"/a\"} 5\n"
+            "behind_bytes{path=\"/b\"} 7\n");
+  b.reset();
+  EXPECT_FALSE(b);
+  a.reset();  // a2 still holds /a
+  EXPECT_EQ(registry.render_prometheus(),
+            "# HELP behind_bytes Behind.\n"
+            "# TYPE behind_bytes gauge\n"
+            "behind_bytes{path=\"/a\"} 5\n");
+  ScopedGauge moved = std::move(a2);
+  EXPECT_FALSE(a2);  // NOLINT(bugprone-use-after-move): a moved-from holder holds nothing
+  moved = ScopedGauge();
+  EXPECT_EQ(registry.render_prometheus(), "");  // a family without series is left out
+  // A series also handed out by `gauge` stays.
+  Gauge& kept = registry.gauge("behind_bytes", "Behind.", {{"path", "/c"}});
+  { ScopedGauge c = registry.scoped_gauge("behind_bytes", "Behind.", {{"path", "/c"}}); }
+  kept.set(1);
+  EXPECT_EQ(registry.render_prometheus(),
+            "# HELP behind_bytes Behind.\n"
+            "# TYPE behind_bytes gauge\n"
+            "behind_bytes{path=\"/c\"} 1\n");
+}
+
+TEST(ScopedGauge, ComponentSeriesCarryTheComponentLabels) {
+  MetricsRegistry registry;
+  ComponentMetrics m(registry, "logs", "source", "tail");
+  {
+    ScopedGauge g = m.scoped_gauge("tail_file_behind_bytes", "Behind.", {{"path", "/var/log/x.log"}});
+    g.set(42);
+    EXPECT_NE(
+        registry.render_prometheus().find("pyrolog_tail_file_behind_bytes{component=\"logs\",kind=\"source\","
+                                          "type=\"tail\",path=\"/var/log/x.log\"} 42\n"),
+        std::string::npos);
+  }
+  EXPECT_EQ(registry.render_prometheus().find("pyrolog_tail_file_behind_bytes"), std::string::npos);
 }
 
 TEST(Metrics, GlobalRegistryIsOne) {
