@@ -64,7 +64,7 @@ void DatagramListener::open(SourceContext& ctx) {
   sockaddr_storage addr{};
   socklen_t addr_len = 0;
   if (is_unix) {
-    clear_stale_socket(address_.path);
+    stream_input::clear_stale_socket(address_.path);
     auto& un = reinterpret_cast<sockaddr_un&>(addr);
     un.sun_family = AF_UNIX;
     std::memcpy(un.sun_path, address_.path.c_str(), address_.path.size() + 1);
@@ -100,7 +100,7 @@ void DatagramListener::open(SourceContext& ctx) {
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), addr_len) != 0) fail(address_, "bind");
   if (is_unix) {
     created_file_ = true;
-    set_socket_mode(address_.path, *parse_socket_mode(state_.config.socket_mode));
+    stream_input::set_socket_mode(address_.path, *parse_socket_mode(state_.config.socket_mode));
     bound_ = address_.to_string();
   } else {
     sockaddr_storage local{};

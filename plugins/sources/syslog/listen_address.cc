@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tcp_address.h"
+#include "host_port.h"
 
 namespace pyrolog::syslog {
 

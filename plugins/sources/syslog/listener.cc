@@ -1,6 +1,29 @@
 #include "listener.h"
 
+#include "stream_decoder.h"
+
 namespace pyrolog::syslog {
+
+namespace {
+stream_input::StreamSettings stream_settings(const SyslogConfig& c) {
+  stream_input::StreamSettings s;
+  s.max_connections = c.max_connections;
+  s.max_connections_per_peer = c.max_connections_per_peer;
+  s.idle_timeout = c.idle_timeout;
+  s.read_buffer_bytes = c.read_buffer_bytes.bytes;
+  s.tls = c.tls;
+  s.socket_mode = parse_socket_mode(c.socket_mode).value_or(0666);
+  return s;
+}
+}  // namespace
+
+SourceState::SourceState(const SyslogConfig& c, timestamp::TimeZone z)
+    : config(c),
+      zone(std::move(z)),
+      streams(
+          stream_settings(c),
+          [this](const std::string& peer) { return std::make_unique<SyslogStreamDecoder>(*this, peer); },
+          stopping) {}
 
 void SourceState::init_metrics(ComponentMetrics& m) {
   parse_failures = &m.counter("syslog_parse_failures",
@@ -11,35 +34,7 @@ void SourceState::init_metrics(ComponentMetrics& m) {
                               "Octet-counted frames without a valid length, skipped to the next LF.");
   kernel_drops = &m.counter("syslog_udp_kernel_drops",
                             "Datagrams the kernel dropped because the socket's receive buffer was full.");
-  refused = &m.counter("syslog_connections_refused",
-                       "Connections closed at once because of max_connections or max_connections_per_peer.");
-  idle_closed = &m.counter("syslog_idle_timeouts", "Connections closed after idle_timeout without data.");
-  handshake_failures = &m.counter("syslog_tls_handshake_failures",
-                                  "TLS connections that failed or did not finish their handshake in time.");
-  connections = &m.gauge("syslog_connections", "Stream connections open.");
-}
-
-bool SourceState::take_connection(const std::string& peer) {
-  std::lock_guard lock(mutex_);
-  if (open_ >= config.max_connections) return false;
-  if (config.max_connections_per_peer > 0 && !peer.empty()) {
-    auto& n = per_peer_[peer];
-    if (n >= config.max_connections_per_peer) return false;
-    ++n;
-  }
-  ++open_;
-  connections->set(open_);
-  return true;
-}
-
-void SourceState::release_connection(const std::string& peer) {
-  std::lock_guard lock(mutex_);
-  --open_;
-  connections->set(open_);
-  if (config.max_connections_per_peer > 0 && !peer.empty()) {
-    auto it = per_peer_.find(peer);
-    if (it != per_peer_.end() && --it->second == 0) per_peer_.erase(it);
-  }
+  streams.init_metrics(m, "syslog");
 }
 
 }  // namespace pyrolog::syslog

@@ -4,25 +4,27 @@
 
 namespace pyrolog::syslog {
 
-void decode_stream(SourceState& state, Framer& framer, EventBuilder& builder, std::string_view peer,
-                   std::string_view data, bool at_end, Batch& batch) {
+SyslogStreamDecoder::SyslogStreamDecoder(SourceState& state, std::string peer)
+    : state_(state),
+      peer_(std::move(peer)),
+      framer_(FramerOptions{state.config.framing, state.config.max_message_bytes.bytes,
+                            state.config.overlong_messages, state.config.nul_delimiter}),
+      builder_(state.zone) {}
+
+void SyslogStreamDecoder::decode(std::string_view data, bool at_end, Batch& batch) {
   const TimestampNs now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
-  const FramerStats before = framer.stats();
+  const FramerStats before = framer_.stats();
   std::uint64_t failures = 0;
   auto on_frame = [&](std::string_view frame) {
-    if (!builder.add(batch, batch.store(frame), peer, now)) ++failures;
+    if (!builder_.add(batch, batch.store(frame), peer_, now)) ++failures;
   };
-  framer.feed(data, on_frame);
-  if (at_end) framer.finish(on_frame);
-  const FramerStats& after = framer.stats();
-  if (after.truncated > before.truncated) state.truncated->add(after.truncated - before.truncated);
-  if (after.dropped > before.dropped) state.too_long->add(after.dropped - before.dropped);
-  if (after.framing_errors > before.framing_errors) {
-    state.framing_errors->add(after.framing_errors - before.framing_errors);
-  }
-  if (failures > 0) state.parse_failures->add(failures);
+  framer_.feed(data, on_frame);
+  if (at_end) framer_.finish(on_frame);
+  stream_input::FramerCounters{state_.truncated, state_.too_long, state_.framing_errors}.add(before,
+                                                                                             framer_.stats());
+  if (failures > 0) state_.parse_failures->add(failures);
 }
 
 }  // namespace pyrolog::syslog

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "event/batch.h"
@@ -9,9 +10,18 @@
 
 namespace pyrolog::syslog {
 
-// Frames `data` (from one stream connection), parses every frame into `batch` and counts what the framer and
-// the parser report in the source's counters. `at_end`: the stream ended after `data`.
-void decode_stream(SourceState& state, Framer& framer, EventBuilder& builder, std::string_view peer,
-                   std::string_view data, bool at_end, Batch& batch);
+// One stream connection's decoder: frames its bytes, parses every frame into a syslog event, and counts what
+// the framer and the parser report in the source's counters.
+class SyslogStreamDecoder final : public stream_input::ConnectionDecoder {
+ public:
+  SyslogStreamDecoder(SourceState& state, std::string peer);
+  void decode(std::string_view data, bool at_end, Batch& batch) override;
+
+ private:
+  SourceState& state_;
+  std::string peer_;
+  Framer framer_;
+  EventBuilder builder_;
+};
 
 }  // namespace pyrolog::syslog

@@ -17,29 +17,6 @@ std::optional<unsigned> parse_socket_mode(const std::string& text) {
   return mode;
 }
 
-const config::OptionTable<SyslogTlsConfig>& SyslogTlsConfig::options() {
-  static const auto table = [] {
-    config::OptionTable<SyslogTlsConfig> t;
-    t.add("cert_file", &SyslogTlsConfig::cert_file,
-          "PEM file with the server's certificate (and its chain); needed by `tls://` listeners.");
-    t.add("key_file", &SyslogTlsConfig::key_file, "PEM file with the certificate's private key.");
-    t.add("ca_file", &SyslogTlsConfig::ca_file,
-          "PEM file with the CA certificates client certificates are checked against.");
-    t.add("verify_client", &SyslogTlsConfig::verify_client,
-          "Require a client certificate signed by a CA of `ca_file`; a client without one fails the "
-          "handshake.");
-    t.add("handshake_timeout", &SyslogTlsConfig::handshake_timeout,
-          "A connection that has not completed its TLS handshake after this long is closed and counted.")
-        .range(1, 3600.0 * 1000);
-    t.check("verify_client", [](const SyslogTlsConfig& c) -> std::optional<std::string> {
-      if (c.verify_client && c.ca_file.empty()) return "needs `ca_file`";
-      return std::nullopt;
-    });
-    return t;
-  }();
-  return table;
-}
-
 const config::OptionTable<SyslogConfig>& SyslogConfig::options() {
   static const auto table = [] {
     config::OptionTable<SyslogConfig> t;
@@ -50,14 +27,7 @@ const config::OptionTable<SyslogConfig>& SyslogConfig::options() {
           "listener logs the address it bound.")
         .required()
         .example("[udp://0.0.0.0:514, tcp://0.0.0.0:601, unixgram:///run/pyrolog/log]");
-    t.add("framing", &SyslogConfig::framing,
-          "How TCP and Unix stream connections are cut into messages: `auto` looks at each frame (a digit "
-          "starts an RFC 6587 octet count, anything else a line), `octet_counting` takes `LEN SP MSG` only "
-          "(a frame without a valid length is counted and skipped to the next LF), `newline` takes lines "
-          "only.")
-        .choices<syslog::Framing>({{"auto", syslog::Framing::automatic},
-                                   {"octet_counting", syslog::Framing::octet_counting},
-                                   {"newline", syslog::Framing::newline}});
+    stream_input::add_framing_option(t);
     t.add("nul_delimiter", &SyslogConfig::nul_delimiter,
           "With line framing, a NUL byte also ends a message (some senders end messages with NUL).");
     t.add("max_message_bytes", &SyslogConfig::max_message_bytes,
@@ -72,19 +42,7 @@ const config::OptionTable<SyslogConfig>& SyslogConfig::options() {
     t.add("timezone", &SyslogConfig::timezone,
           "Zone of timestamps written without an offset (RFC 3164): `local` (the system's zone), `UTC`, an "
           "offset (`+02:00`), or a zone name (`Europe/Berlin`).");
-    t.add("max_connections", &SyslogConfig::max_connections,
-          "Most stream connections open at once over all listeners; one over the limit is closed at once and "
-          "counted.")
-        .range(1, 1000000);
-    t.add("max_connections_per_peer", &SyslogConfig::max_connections_per_peer,
-          "Most TCP connections open at once from one peer address; 0: no limit besides `max_connections`.")
-        .range(0, 1000000);
-    t.add("idle_timeout", &SyslogConfig::idle_timeout,
-          "A stream connection that sends nothing for this long is closed (what it sent is kept). 0: never.")
-        .range(0, 7 * 24 * 3600.0 * 1000);
-    t.add("read_buffer_bytes", &SyslogConfig::read_buffer_bytes,
-          "Bytes read from a stream connection at a time; each read becomes one batch.")
-        .range(4096, 16.0 * 1024 * 1024);
+    stream_input::add_connection_options(t);
     t.add("receive_buffer_bytes", &SyslogConfig::receive_buffer_bytes,
           "Kernel receive buffer asked for datagram sockets (SO_RCVBUF; the kernel caps it at "
           "net.core.rmem_max). What overflows it is counted as `udp_kernel_drops`.")
@@ -100,8 +58,8 @@ const config::OptionTable<SyslogConfig>& SyslogConfig::options() {
         auto parsed = syslog::parse_listen_address(l);
         if (auto* problem = std::get_if<std::string>(&parsed)) return *problem;
         const bool tls = std::get<syslog::ListenAddress>(parsed).transport == syslog::Transport::tls;
-        if (tls && (c.tls.cert_file.empty() || c.tls.key_file.empty())) {
-          return fmt::format("'{}' needs `tls.cert_file` and `tls.key_file`", l);
+        if (auto problem = stream_input::check_tls_files(c.tls); tls && problem) {
+          return fmt::format("'{}' {}", l, *problem);
         }
       }
       return std::nullopt;

@@ -7,20 +7,12 @@
 
 #include "base/units.h"
 #include "config/option_table.h"
+#include "stream_options.h"
 #include "syslog_framer.h"
 
 namespace pyrolog {
 
-// The `tls` section: what `tls://` listeners serve with (RFC 5425).
-struct SyslogTlsConfig {
-  std::string cert_file;
-  std::string key_file;
-  std::string ca_file;
-  bool verify_client = false;
-  Duration handshake_timeout{std::chrono::seconds(10)};
-
-  static const config::OptionTable<SyslogTlsConfig>& options();
-};
+using SyslogTlsConfig = stream_input::TlsConfig;
 
 struct SyslogConfig {
   std::vector<std::string> listen;

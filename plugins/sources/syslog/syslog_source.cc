@@ -6,9 +6,8 @@
 #include "listen_address.h"
 #include "log/log.h"
 #include "plugin/plugin_registry.h"
-#include "stream_listener.h"
+#include "stream_server.h"
 #include "syslog_time.h"
-#include "tls_listener.h"
 
 namespace pyrolog {
 
@@ -33,14 +32,16 @@ SyslogSource::SyslogSource(const SyslogConfig& config)
         listeners_.push_back(std::make_unique<syslog::DatagramListener>(*state_, address));
         break;
       case syslog::Transport::tcp:
-        listeners_.push_back(std::make_unique<syslog::TcpListener>(*state_, address));
-        break;
       case syslog::Transport::tls:
-        listeners_.push_back(std::make_unique<syslog::TlsListener>(*state_, address));
+      case syslog::Transport::unix_stream: {
+        using stream_input::StreamKind;
+        const StreamKind kind = address.transport == syslog::Transport::tcp   ? StreamKind::tcp
+                                : address.transport == syslog::Transport::tls ? StreamKind::tls
+                                                                              : StreamKind::unix_stream;
+        listeners_.push_back(stream_input::make_stream_listener(
+            state_->streams, stream_input::StreamEndpoint{kind, address.host, address.port, address.path}));
         break;
-      case syslog::Transport::unix_stream:
-        listeners_.push_back(std::make_unique<syslog::UnixStreamListener>(*state_, address));
-        break;
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
 #include "tcp_source_config.h"
 
-#include "tcp_address.h"
+#include "host_port.h"
 
 namespace pyrolog {
 
@@ -11,20 +11,30 @@ const config::OptionTable<TcpSourceConfig>& TcpSourceConfig::options() {
           "Address to listen on, `host:port`; an IPv6 host goes in brackets. Port 0 picks a free port.")
         .required()
         .example("127.0.0.1:5140");
+    stream_input::add_framing_option(t);
     t.add("max_line_bytes", &TcpSourceConfig::max_line_bytes,
-          "Longest line kept; a longer one is truncated or dropped (see `overlong_lines`) and counted.")
+          "Longest message (line or octet-counted frame) kept; a longer one is truncated or dropped (see "
+          "`overlong_lines`) and counted, and the stream goes on with the next message.")
         .range(16, 1024.0 * 1024 * 1024);
     t.add("overlong_lines", &TcpSourceConfig::overlong_lines,
-          "What happens to a line over `max_line_bytes`: `truncate` keeps its first `max_line_bytes` bytes, "
+          "What happens to a message over `max_line_bytes`: `truncate` keeps its first `max_line_bytes` "
+          "bytes, "
           "`drop` discards it. Either is counted as `line_too_long`.")
-        .choices<OverlongLine>({{"truncate", OverlongLine::truncate}, {"drop", OverlongLine::drop}});
-    t.add("max_connections", &TcpSourceConfig::max_connections,
-          "Most connections open at once; a connection over the limit is closed at once and counted.")
-        .range(1, 1000000);
-    t.add("read_buffer_bytes", &TcpSourceConfig::read_buffer_bytes,
-          "Bytes read from a connection at a time; each read becomes one batch.")
-        .range(4096, 16.0 * 1024 * 1024);
+        .choices<stream_input::Overlong>(
+            {{"truncate", stream_input::Overlong::truncate}, {"drop", stream_input::Overlong::drop}});
+    stream_input::add_connection_options(t);
+    t.add("tls", &TcpSourceConfig::tls,
+          "TLS: with `cert_file` and `key_file` set, every connection must complete a TLS handshake first "
+          "(the same options as the syslog source's `tls`).");
     t.check("address", [](const TcpSourceConfig& c) { return check_tcp_address(c.address); });
+    t.check("tls", [](const TcpSourceConfig& c) -> std::optional<std::string> {
+      if (!c.tls_enabled()) {
+        if (!c.tls.ca_file.empty() || c.tls.verify_client)
+          return "`ca_file` and `verify_client` need `cert_file`";
+        return std::nullopt;
+      }
+      return stream_input::check_tls_files(c.tls);
+    });
     return t;
   }();
   return table;

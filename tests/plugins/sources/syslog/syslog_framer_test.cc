@@ -47,6 +47,22 @@ TEST(SyslogFramer, NewlineWithCrLfAndEmptyLines) {
   EXPECT_EQ(frame(in, with(Framing::newline)).frames, (Frames{"<13>a", "<14>b", "<15>c"}));
 }
 
+TEST(SyslogFramer, ExactLinesKeepEveryByte) {
+  // The tcp source's newline framing: blanks, CR and empty lines kept, in every piece size.
+  FramerOptions o = with(Framing::newline, 8);
+  o.exact_lines = true;
+  for (std::size_t piece : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+    const Framed r = frame("  a\r\n\n\nlonger than eight\n\r\nend", o, piece);
+    EXPECT_EQ(r.frames, (Frames{"  a\r", "", "", "longer t", "\r", "end"})) << piece;
+    EXPECT_EQ(r.stats.truncated, 1u);
+  }
+  o.overlong = Overlong::drop;
+  EXPECT_EQ(frame("ok\nlonger than eight\n\nlonger than eight", o, 2).frames, (Frames{"ok", ""}));
+  // Octet counting ignores the option.
+  o.framing = Framing::octet_counting;
+  EXPECT_EQ(frame("3 abc\n2 de", o).frames, (Frames{"abc", "de"}));
+}
+
 TEST(SyslogFramer, AutomaticMixesBothPerFrame) {
   const std::string in = "5 <13>a<14>line\n6 <15>bc\n2024-01-01 starts with a digit\n";
   EXPECT_EQ(frame(in, with(Framing::automatic)).frames,

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace pyrolog::syslog {
+namespace pyrolog::stream_input {
 
 void clear_stale_socket(const std::string& path) {
   struct stat st {};
@@ -25,4 +25,4 @@ void set_socket_mode(const std::string& path, unsigned mode) {
   }
 }
 
-}  // namespace pyrolog::syslog
+}  // namespace pyrolog::stream_input

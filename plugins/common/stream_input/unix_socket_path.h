@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace pyrolog::syslog {
+namespace pyrolog::stream_input {
 
 // Before binding a Unix socket at `path`: removes a socket left there by an earlier run; throws when
 // something else (a regular file, a directory) is in the way.
@@ -10,4 +10,4 @@ void clear_stale_socket(const std::string& path);
 // After binding: sets the socket file's permissions (`socket_mode`); throws when it cannot.
 void set_socket_mode(const std::string& path, unsigned mode);
 
-}  // namespace pyrolog::syslog
+}  // namespace pyrolog::stream_input

@@ -1,9 +1,9 @@
-#include "syslog_framer.h"
+#include "stream_framer.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace pyrolog::syslog {
+namespace pyrolog::stream_input {
 namespace {
 
 constexpr std::size_t kMaxLengthDigits = 10;
@@ -56,6 +56,12 @@ void Framer::feed(std::string_view data, const OnFrame& on_frame) {
     switch (state_) {
       case State::frame_start: {
         const char c = data[0];
+        if (exact_newline()) {
+          current_.clear();
+          line_overlong_ = false;
+          state_ = State::line;
+          break;
+        }
         if (c == '\n' || c == '\r' || c == '\0' || c == ' ') {
           data.remove_prefix(1);
           break;
@@ -156,10 +162,12 @@ void Framer::feed(std::string_view data, const OnFrame& on_frame) {
             ++stats_.dropped;
             line = {};
           }
-        } else if (!line.empty() && line.back() == '\r') {
+        } else if (!line.empty() && line.back() == '\r' && !exact_newline()) {
           line.remove_suffix(1);
         }
-        if (!line.empty()) emit(line, on_frame);
+        if (!line.empty() || (exact_newline() && !(line_overlong_ && options_.overlong == Overlong::drop))) {
+          emit(line, on_frame);
+        }
         current_.clear();
         line_overlong_ = false;
         state_ = State::frame_start;
@@ -204,8 +212,10 @@ void Framer::finish(const OnFrame& on_frame) {
           line = {};
         }
       }
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (!line.empty()) emit(line, on_frame);
+      if (!line.empty() && line.back() == '\r' && !exact_newline()) line.remove_suffix(1);
+      if (!line.empty() || (exact_newline() && line_overlong_ && options_.overlong == Overlong::truncate)) {
+        emit(line, on_frame);
+      }
       break;
     }
     default:
@@ -218,4 +228,4 @@ void Framer::finish(const OnFrame& on_frame) {
   line_overlong_ = false;
 }
 
-}  // namespace pyrolog::syslog
+}  // namespace pyrolog::stream_input

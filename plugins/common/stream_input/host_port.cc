@@ -1,4 +1,4 @@
-#include "tcp_address.h"
+#include "host_port.h"
 
 #include <charconv>
 
