@@ -1,0 +1,72 @@
+"""Pyrolog's configurations for the suite's scenarios (generated per run; options from docs/reference/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NAME = "pyrolog"
+
+CHANNELS = {
+    # The memory channel: a batch is acknowledged to the source once the sink has written it.
+    "memory": "{type: memory, max_bytes: 32MiB}",
+    # The durable channel in the path: group commit every 100 ms, frames compressed with lz4.
+    "disk": "{type: disk, sync: interval, compression: lz4}",
+}
+
+
+def can(scenario: str) -> bool:
+    return True
+
+
+def config(scenario: str, channel: str, work: Path, source: Path, output: Path, port: int,
+           kafka: tuple[str, str] | None = None) -> str:
+    if scenario in ("file_file", "file_parse_json", "file_parse_kafka"):
+        src = f"""  in:
+    type: tail
+    include: [{source}]
+    commit_interval: 50ms
+"""
+    elif scenario == "tcp_file":
+        src = f"""  in:
+    type: tcp
+    address: 127.0.0.1:{port}
+"""
+    else:
+        src = f"""  in:
+    type: syslog
+    listen: [tcp://127.0.0.1:{port}]
+    framing: newline
+    timezone: UTC
+"""
+    transforms = ""
+    upstream = "in"
+    if scenario in ("file_parse_json", "file_parse_kafka"):
+        transforms = """transforms:
+  parse:
+    type: grok
+    inputs: [in]
+    match: ['%{COMBINEDAPACHELOG}']
+"""
+        upstream = "parse"
+    if scenario == "file_parse_kafka":
+        assert kafka is not None
+        sink = f"""  out:
+    type: kafka
+    inputs: [{upstream}]
+    brokers: {kafka[0]}
+    topic: {kafka[1]}
+    encoding: json
+    channel: {CHANNELS[channel]}
+"""
+    else:
+        encoding = "json" if scenario in ("file_parse_json", "syslog_tcp_file") else "raw"
+        sink = f"""  out:
+    type: file
+    inputs: [{upstream}]
+    path: {output}
+    encoding: {encoding}
+    roll_bytes: 0
+    roll_interval: 0s
+    channel: {CHANNELS[channel]}
+"""
+    return f"data_dir: {work}/state\nsources:\n{src}{transforms}sinks:\n{sink}"
