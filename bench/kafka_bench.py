@@ -92,10 +92,18 @@ def run_bare(exe: Path, bootstrap: str, topic: str, lines: Path) -> dict:
 # a memory channel, to show where the time goes.
 VARIANTS = {
     "tail-grok-disk": ("tail → grok → disk channel → kafka", True, "disk"),
+    "tail-grok-disk-lz4": ("tail → grok → disk channel (lz4) → kafka", True, "disk-lz4"),
+    "tail-grok-memory-default": ("tail → grok → memory channel (default size) → kafka", True, "memory-default"),
+    "tail-grok-disk-nosync": ("tail → grok → disk channel (sync: never) → kafka", True, "disk-nosync"),
     "tail-grok-memory": ("tail → grok → memory channel → kafka", True, "memory"),
     "tail-disk": ("tail → disk channel → kafka", False, "disk"),
     "tail-memory": ("tail → memory channel → kafka", False, "memory"),
 }
+
+
+# The memory channel is big enough for the whole input, so it never holds the source back.
+CHANNELS = {"memory": "type: memory, max_bytes: 512MiB", "disk": "type: disk", "disk-lz4": "type: disk, compression: lz4",
+            "disk-nosync": "type: disk, sync: never", "memory-default": "type: memory"}
 
 
 def agent_config(workdir: Path, lines: Path, bootstrap: str, topic: str, variant: str) -> str:
@@ -119,7 +127,7 @@ sources:
     brokers: {bootstrap}
     topic: {topic}
     encoding: raw            # the same messages as the bare producer; the other settings are the defaults
-    channel: {{type: {channel}{", max_bytes: 512MiB" if channel == "memory" else ""}}}
+    channel: {{{CHANNELS[channel]}}}
 """
 
 
