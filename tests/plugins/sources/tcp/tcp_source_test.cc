@@ -11,54 +11,19 @@
 #include <gtest/gtest.h>
 
 #include "../support/fake_source_context.h"
+#include "../support/loopback_sockets.h"
 
 namespace pyrolog {
 namespace {
 
+using testing::closed_by_peer;
 using testing::FakeSourceContext;
+using testing::Fd;
+using testing::port_of;
+using testing::send_all;
 using testing::SourceRunner;
+using testing::tcp_connect;
 using testing::TempDir;
-
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-std::uint16_t port_of(const std::string& url) {
-  return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-}
-
-int tcp_connect(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) ADD_FAILURE() << "connect";
-  return fd;
-}
-
-void send_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    ASSERT_GT(n, 0);
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-bool closed_by_peer(int fd) {
-  timeval tv{};
-  tv.tv_sec = 10;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  char c;
-  return ::recv(fd, &c, 1, 0) <= 0 && errno != EAGAIN;
-}
 
 TcpSourceConfig config_with(stream_input::Framing framing) {
   TcpSourceConfig c;
