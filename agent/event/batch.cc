@@ -71,9 +71,10 @@ std::size_t Batch::raw_bytes() const {
 }
 
 std::size_t Batch::byte_size() const {
-  std::size_t n = events_.size() * sizeof(Event) + fields_.size() * sizeof(Field);
+  // Capacities, not sizes: what the batch holds in memory is what a bounded channel must count.
+  std::size_t n = events_.capacity() * sizeof(Event) + fields_.capacity() * sizeof(Field);
   for (const auto& a : arenas_)
-    n += a->used();
+    n += a->reserved();
   return n;
 }
 

@@ -94,7 +94,8 @@ class Batch {
   // Fields in the pool: every event's, and copies left behind when an event's fields were moved to the end.
   // A transform that adds fields to events that have some reserves for this many moved ones as well.
   std::size_t pooled_fields() const { return fields_.size(); }
-  // Bytes this batch accounts for in bounded queues: raw and field bytes plus the tables.
+  // Bytes this batch holds in memory, for bounded queues: its arenas' blocks and its tables' capacities (a
+  // clone counts the blocks it shares).
   std::size_t byte_size() const;
   // Sum of raw line lengths.
   std::size_t raw_bytes() const;

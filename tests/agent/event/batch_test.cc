@@ -266,6 +266,40 @@ TEST(Batch, ByteSizeGrows) {
   EXPECT_GE(batch.clone().byte_size(), batch.byte_size());
 }
 
+// What a batch costs in memory is what it accounts for: a few short lines hold a small block, not a large
+// one, and the count covers every block and the tables' capacities.
+TEST(Batch, ByteSizeIsTheMemoryHeld) {
+  Batch small;
+  small.add_event(0, small.store("a short line"));
+  EXPECT_LE(small.byte_size(), Arena::kFirstBlock + 64 * sizeof(Event));
+
+  Batch big;
+  std::size_t raw = 0;
+  for (std::size_t i = 0; i < 2000; ++i) {
+    const std::string line(100 + i % 50, 'x');
+    big.add_event(0, big.store(line));
+    raw += line.size();
+  }
+  EXPECT_GE(big.byte_size(), raw + 2000 * sizeof(Event));
+  // Blocks double up to their largest size, so at most about a block beyond the bytes is held.
+  EXPECT_LE(big.byte_size(), raw + Arena::kDefaultBlock + 2 * 2048 * sizeof(Event));
+}
+
+TEST(Arena, BlocksGrowFromSmallToTheirLargestSize) {
+  Arena arena;
+  EXPECT_EQ(arena.reserved(), 0u);
+  arena.allocate(10);
+  EXPECT_EQ(arena.reserved(), Arena::kFirstBlock);
+  for (int i = 0; i < 1000; ++i)
+    arena.allocate(1000);
+  EXPECT_GE(arena.reserved(), arena.used());
+  EXPECT_LE(arena.reserved(), arena.used() + Arena::kDefaultBlock);
+  auto adopted = std::make_unique<char[]>(100);
+  const std::size_t before = arena.reserved();
+  arena.adopt(std::move(adopted), 100);
+  EXPECT_EQ(arena.reserved(), before + 100);
+}
+
 TEST(Batch, MovedBatchKeepsItsViews) {
   Batch batch;
   for (int i = 0; i < 100; ++i)
