@@ -216,7 +216,9 @@ def test_ten_thousand_idle_connections(agents, tmp_path):
         per_connection = grown_kib * 1024 / IDLE
         print(f"\n{IDLE} idle connections: +{grown_kib / 1024:.1f} MiB RSS, {per_connection:.0f} bytes each, "
               f"accepted in {connect_s:.1f}s")
-        assert per_connection < 8192, f"{per_connection:.0f} bytes per idle connection"
+        # A sanitizer's shadow memory multiplies what every allocation costs: the bound holds for real builds.
+        if not os.environ.get("PYROLOG_SANITIZE"):
+            assert per_connection < 8192, f"{per_connection:.0f} bytes per idle connection"
         assert agent.running()
         busy.close()
         for s in idle:
