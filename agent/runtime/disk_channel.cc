@@ -206,7 +206,7 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       continue;
     }
     if (*read) {
-      auto buffer = std::make_unique<char[]>(frame_.payload.size());
+      auto buffer = std::make_unique_for_overwrite<char[]>(frame_.payload.size());
       std::memcpy(buffer.get(), frame_.payload.data(), frame_.payload.size());
       DecodeError error;
       auto batch = decode_batch(std::move(buffer), frame_.payload.size(), error);

@@ -46,17 +46,6 @@ def config(tmp_path: Path, out: Path | None = None, stall: str = "30s", channel:
     return CONFIG.format(dir=tmp_path, out=out or tmp_path / "out.log", stall=stall, channel=channel)
 
 
-def http_port(agent) -> int:
-    found: list[int] = []
-
-    def seen() -> bool:
-        found[:] = [int(m) for m in re.findall(r"\[http\] listening on [^\s]+:(\d+)", agent.log())]
-        return bool(found)
-
-    wait_until(seen, 10, "the HTTP endpoint to listen")
-    return found[-1]
-
-
 def get(port: int, path: str) -> tuple[int, str, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -102,7 +91,7 @@ def send_lines(port: int, n: int, start: int = 0) -> None:
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool (Debian package prometheus) missing")
 def test_metrics_are_served_over_http_and_pass_promtool(agents, tmp_path):
     agent = agents(config(tmp_path))
-    port = http_port(agent)
+    port = agent.listening_port("http")
     send_lines(agent.listening_port("net"), 1000)
     labels = {"component": "out", "kind": "sink", "type": "file"}
 
@@ -182,7 +171,7 @@ def test_tail_bytes_behind_rise_while_the_sink_is_blocked_and_return_to_0(agents
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)  # the sink cannot write: the channel fills and the tail stops reading
     agent = agents(TAIL_CONFIG.format(dir=tmp_path, out=out))
-    port = http_port(agent)
+    port = agent.listening_port("http")
     source = {"component": "logs", "kind": "source", "type": "tail"}
 
     def behind() -> tuple[float | None, float | None]:
@@ -223,7 +212,7 @@ def test_health_is_503_while_a_sink_cannot_write_and_200_after(agents, tmp_path,
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)  # every write fails with ENOSPC
     agent = agents(config(tmp_path, out=out, stall="1s", channel=channel))
-    port = http_port(agent)
+    port = agent.listening_port("http")
 
     wait_until(lambda: get(port, "/health")[0] == 200, 10, "/health to say 200 once running")
     status, content_type, body = get(port, "/health")
@@ -386,7 +375,7 @@ def test_health_is_503_while_the_kafka_broker_is_down_and_200_when_it_returns(ag
     kafka = kafka_cluster_factory(nodes=1)
     kafka.create_topic("health", partitions=1)
     agent = agents(KAFKA_CONFIG.format(dir=tmp_path, bootstrap=kafka.bootstrap))
-    port = http_port(agent)
+    port = agent.listening_port("http")
     net = agent.listening_port("net")
 
     def sent() -> float:

@@ -41,22 +41,11 @@ def frame(i: int) -> bytes:
     return str(len(msg)).encode() + b" " + msg
 
 
-def tcp_port(agent) -> int:
-    found: list[int] = []
-
-    def seen() -> bool:
-        found[:] = [int(p) for p in re.findall(r"\[sys\] listening on tcp://127\.0\.0\.1:(\d+)", agent.log())]
-        return bool(found)
-
-    wait_until(seen, 10, "the TCP listener")
-    return found[-1]
-
-
 def test_tcp_backpressure_blocks_the_sender_then_everything_arrives(agents, tmp_path):
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)  # every write fails with ENOSPC: the channel fills
     agent = agents(BLOCKED_CONFIG.format(dir=tmp_path, listen="tcp://127.0.0.1:0"))
-    sock = connect(tcp_port(agent))
+    sock = connect(agent.listening_port("sys"))
     sock.setblocking(False)
     sent = 0
     pending = b""
@@ -93,17 +82,6 @@ def test_tcp_backpressure_blocks_the_sender_then_everything_arrives(agents, tmp_
     assert got == list(range(sent))
 
 
-def http_port(agent) -> int:
-    found: list[int] = []
-
-    def seen() -> bool:
-        found[:] = [int(p) for p in re.findall(r"\[http\] listening on 127\.0\.0\.1:(\d+)", agent.log())]
-        return bool(found)
-
-    wait_until(seen, 10, "the http endpoint")
-    return found[-1]
-
-
 def metric(port: int, name: str, component: str = "sys") -> float:
     """The sum of `name`'s series for `component` on /metrics."""
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
@@ -119,7 +97,7 @@ def test_udp_receive_buffer_overflow_shows_as_kernel_drops(agents, tmp_path):
     os.symlink("/dev/full", out)
     agent = agents(BLOCKED_CONFIG.format(dir=tmp_path, listen="udp://127.0.0.1:0"))
     port = int(re.findall(r"\[sys\] listening on udp://127\.0\.0\.1:(\d+)", agent.log())[-1])
-    hport = http_port(agent)
+    hport = agent.listening_port("http")
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     msg = b"<14>1 - host app - - - " + b"u" * 200
     sent = 0
@@ -196,7 +174,7 @@ def test_ten_thousand_idle_connections(agents, tmp_path):
         resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
         agent = agents(IDLE_CONFIG.format(dir=tmp_path))
         resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
-        port = tcp_port(agent)
+        port = agent.listening_port("sys")
         assert "raised the open-file limit" in agent.log()
         before = rss_kib(agent.proc.pid)
         started = time.monotonic()
