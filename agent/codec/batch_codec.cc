@@ -12,11 +12,13 @@
 namespace pyrolog {
 namespace {
 
-// Version 2 added kRepeatedString; version 1 frames (which never hold it) are still read.
-constexpr std::uint8_t kVersion = 2;
+// Version 2 added kRepeatedString, version 3 kRawSlice; older frames (which never hold them) are still read.
+constexpr std::uint8_t kVersion = 3;
 constexpr std::uint8_t kOldestVersion = 1;
-// A value type code beyond ValueType's: the same string as the previous value stored under this name.
+// Value type codes beyond ValueType's: the same string as the previous value stored under this name; and a
+// string that is a part of the event's raw text (what grok captures), stored as its offset and length.
 constexpr std::uint8_t kRepeatedString = 0x80;
+constexpr std::uint8_t kRawSlice = 0x81;
 // A decoded body larger than this is refused: the channel's frames are batches, not whole files.
 constexpr std::uint64_t kMaxBodyBytes = 1ULL << 31;
 
@@ -123,6 +125,17 @@ void encode_body(const Batch& batch, std::string& out) {
       const Value& v = f.value;
       if (v.type() == ValueType::string) {
         const std::string_view text = v.as_string();
+        // Pointers compared as integers: a view into another buffer is not ordered with `raw` in the
+        // language.
+        const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+        const auto raw_at = reinterpret_cast<std::uintptr_t>(e.raw.data());
+        if (!text.empty() && at >= raw_at && at - raw_at <= e.raw.size() &&
+            text.size() <= e.raw.size() - (at - raw_at)) {
+          w.byte(kRawSlice);
+          w.varint(at - raw_at);
+          w.varint(text.size());
+          continue;
+        }
         if (has_last_string[name] != 0 && last_string[name] == text) {
           w.byte(kRepeatedString);
           continue;
@@ -238,6 +251,15 @@ bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& 
           return false;
         }
         batch.append(e, names[name], Value::string(last_string[name]));
+        continue;
+      }
+      if (type == kRawSlice) {
+        std::uint64_t offset = 0, length = 0;
+        if (!r.varint(offset) || !r.varint(length) || offset > raw.size() || length > raw.size() - offset) {
+          error.message = fmt::format("field '{}' in event {} is not a part of its raw text", names[name], i);
+          return false;
+        }
+        batch.append(e, names[name], Value::string(raw.substr(offset, length)));
         continue;
       }
       Value v;

@@ -13,9 +13,9 @@ namespace pyrolog {
 enum class FrameCompression : std::uint8_t { none = 0, lz4 = 1 };
 
 // The binary form of a batch, as the durable channel stores it (one frame per batch; the channel adds length
-// and CRC32C). Layout, version 2 (all integers LEB128 varints unless said otherwise; signed ones zigzag):
+// and CRC32C). Layout, version 3 (all integers LEB128 varints unless said otherwise; signed ones zigzag):
 //
-//   u8 version = 2 | u8 compression (0 none, 1 lz4) | [lz4: varint body size, then the LZ4 block of the body]
+//   u8 version = 3 | u8 compression (0 none, 1 lz4) | [lz4: varint body size, then the LZ4 block of the body]
 //   body:  varint event count | varint name count | names: (varint length, bytes)...
 //          events: zigzag timestamp delta from the previous event (the first from 0)
 //                  varint raw length, raw bytes | varint field count
@@ -24,10 +24,12 @@ enum class FrameCompression : std::uint8_t { none = 0, lz4 = 1 };
 //                    floating: 8 bytes IEEE 754 little-endian; boolean: u8; null: nothing
 //                    u8 type 0x80 (repeated string): no bytes; the value is the string last stored under
 //                    the same name index earlier in the frame
+//                    u8 type 0x81 (raw slice): varint offset, varint length; the value is that part of the
+//                    event's raw bytes (grok's captures: stored as 2 to 4 bytes, read without a copy)
 //
 // Field names are stored once per frame, so a parsed event costs one varint per field name; a string that is
 // the same for consecutive events of a name (file.path, host) is stored once. Version 1 is version 2 without
-// type 0x80; both are read.
+// type 0x80, version 2 is version 3 without type 0x81; all three are read.
 void encode_batch(const Batch& batch, FrameCompression compression, std::string& out);
 
 struct DecodeError {

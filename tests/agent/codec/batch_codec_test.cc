@@ -144,6 +144,43 @@ TEST(BatchCodec, AStringRepeatedUnderOneNameIsStoredOnce) {
   expect_same(b, *decoded);
 }
 
+TEST(BatchCodec, PartsOfTheRawTextAreStoredAsOffsetsAndReadWithoutACopy) {
+  Batch b;
+  const std::string line = "10.0.0.1 - - \"GET /index.html HTTP/1.1\" 200 512";
+  for (int i = 0; i < 50; ++i) {
+    Event& e = b.add_event(i, b.store(line));
+    b.append(e, "client", Value::string(e.raw.substr(0, 8)));  // what grok captures: views into raw
+    b.append(e, "path", Value::string(e.raw.substr(18, 11)));
+    b.append(e, "whole", Value::string(e.raw));
+    b.append(e, "end", Value::string(e.raw.substr(e.raw.size() - 3)));
+    b.append(e, "copy", Value::string(b.store("/index.html")));  // equal bytes elsewhere: stored as a string
+  }
+  std::string frame;
+  encode_batch(b, FrameCompression::none, frame);
+  // Each event: its line, 4 slices of at most 4 bytes, and the copy's repeat byte (the first stores it).
+  EXPECT_LT(frame.size(), 50u * (line.size() + 30) + 64);
+  DecodeError error;
+  auto decoded = round_trip(frame, error);
+  ASSERT_TRUE(decoded) << error.message;
+  expect_same(b, *decoded);
+  const Event& e = decoded->events()[7];
+  const auto fields = decoded->fields(e);
+  EXPECT_EQ(fields[1].value.as_string().data(), e.raw.data() + 18);  // a view into the decoded raw
+  EXPECT_EQ(fields[2].value.as_string().data(), e.raw.data());
+}
+
+TEST(BatchCodec, RefusesARawSliceBeyondItsEvent) {
+  // Version 3: one event with raw "hi"; field "f" is the raw slice at offset 1 of length 2.
+  const std::string frame = {3, 0, 1, 1, 1, 'f', 0, 2, 'h', 'i', 1, 0, '\x81', 1, 2};
+  DecodeError error;
+  EXPECT_FALSE(round_trip(frame, error));
+  EXPECT_EQ(error.message, "field 'f' in event 0 is not a part of its raw text");
+  const std::string fits = {3, 0, 1, 1, 1, 'f', 0, 2, 'h', 'i', 1, 0, '\x81', 1, 1};
+  auto decoded = round_trip(fits, error);
+  ASSERT_TRUE(decoded) << error.message;
+  EXPECT_EQ(decoded->fields(decoded->events()[0])[0].value, Value::string("i"));
+}
+
 TEST(BatchCodec, ReadsVersion1Frames) {
   // Version 1, no compression: one event at time 5, raw "hi", one field "f" = string "x".
   const std::string frame = {1, 0, 1, 1, 1, 'f', 10, 2, 'h', 'i', 1, 0, 1, 1, 'x'};
