@@ -17,8 +17,9 @@ Channel::~Channel() {
   core_->close();
 }
 
-std::error_code Channel::try_append(std::span<const std::byte> payload, AppendCallback done) {
-  return core_->try_append(payload, std::move(done));
+std::error_code Channel::try_append(std::span<const std::byte> payload, AppendCallback done,
+                                    std::uint64_t* seq) {
+  return core_->try_append(payload, std::move(done), seq);
 }
 
 Result<std::uint64_t> Channel::append_and_wait(std::span<const std::byte> payload) {

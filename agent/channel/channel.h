@@ -64,7 +64,10 @@ class Channel {
   // Otherwise returns {} and `done` runs once the frame is durable per the sync policy, with its sequence
   // number, or with the I/O error that prevented it (then the frame is not stored; see group commit in the
   // format doc). Frames become visible to readers when `done` reports success (for `never`: when written).
-  std::error_code try_append(std::span<const std::byte> payload, AppendCallback done);
+  // With `seq` given, the frame's sequence number is stored there when the append is accepted (the number
+  // `done` and readers see later).
+  std::error_code try_append(std::span<const std::byte> payload, AppendCallback done,
+                             std::uint64_t* seq = nullptr);
 
   // try_append, then blocks until acknowledged. Returns the sequence number. For tests and tools; never call
   // it from a channel callback.

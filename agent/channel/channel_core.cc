@@ -126,7 +126,8 @@ void ChannelCore::close() {
   lock_fd_.reset();
 }
 
-std::error_code ChannelCore::try_append(std::span<const std::byte> payload, AppendCallback done) {
+std::error_code ChannelCore::try_append(std::span<const std::byte> payload, AppendCallback done,
+                                        std::uint64_t* seq_out) {
   if (payload.size() > options_.max_frame_bytes) return Errc::frame_too_large;
   FrameHeader header;
   header.length = static_cast<std::uint32_t>(payload.size());
@@ -139,11 +140,16 @@ std::error_code ChannelCore::try_append(std::span<const std::byte> payload, Appe
     std::lock_guard lock(mu_);
     result = append_locked(header, payload, deferred, seq);
     if (!result) {
+      if (seq_out != nullptr) *seq_out = seq;
       if (options_.sync == SyncPolicy::never) {
         acknowledge_now = true;
       } else {
         pending_.push_back({seq, std::move(done)});
-        if (options_.sync == SyncPolicy::always || pending_.size() == 1) sync_cv_.notify_one();
+        const std::uint64_t before = bytes_since_sync_;
+        bytes_since_sync_ += payload.size();
+        const bool enough = options_.sync_bytes != 0 && before < options_.sync_bytes &&
+                            bytes_since_sync_ >= options_.sync_bytes;
+        if (options_.sync == SyncPolicy::always || pending_.size() == 1 || enough) sync_cv_.notify_one();
       }
     }
   }

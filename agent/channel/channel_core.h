@@ -84,7 +84,8 @@ class ChannelCore {
   ChannelCore(const ChannelCore&) = delete;
   ChannelCore& operator=(const ChannelCore&) = delete;
 
-  std::error_code try_append(std::span<const std::byte> payload, AppendCallback done);
+  std::error_code try_append(std::span<const std::byte> payload, AppendCallback done,
+                             std::uint64_t* seq_out = nullptr);
   std::error_code flush();
   void close();
   void set_space_available_callback(std::function<void()> callback);
@@ -162,6 +163,7 @@ class ChannelCore {
   Position committed_;  // end of the data acknowledged to appenders and visible to readers
   std::uint64_t retained_bytes_ = 0;
   std::vector<PendingAck> pending_;
+  std::uint64_t bytes_since_sync_ = 0;  // appended since the last group commit began (for sync_bytes)
   bool flush_requested_ = false;
   std::uint64_t rounds_started_ = 0;
   std::uint64_t rounds_done_ = 0;

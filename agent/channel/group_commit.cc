@@ -23,7 +23,7 @@ void ChannelCore::sync_loop() {
         data_due = true;
       } else if (options_.sync == SyncPolicy::interval) {
         const auto at = last_sync_ + options_.sync_interval;
-        if (now >= at) {
+        if (now >= at || (options_.sync_bytes != 0 && bytes_since_sync_ >= options_.sync_bytes)) {
           data_due = true;
         } else {
           wake = at;
@@ -69,6 +69,7 @@ void ChannelCore::sync_round(std::unique_lock<std::mutex>& lock) {
   std::vector<PendingAck> acks;
   acks.swap(pending_);
   const bool sync_dir = std::exchange(dir_dirty_, false);
+  bytes_since_sync_ = 0;
   const auto started = Clock::now();
   lock.unlock();
 

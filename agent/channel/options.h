@@ -24,6 +24,10 @@ struct Options {
   std::filesystem::path directory;  // created if missing
   SyncPolicy sync = SyncPolicy::interval;
   std::chrono::milliseconds sync_interval{100};
+  // `interval` also starts a group commit as soon as this many bytes were appended since the last one began
+  // (0: only the interval). A fast writer then commits in smaller groups, so readers see its frames sooner
+  // and fewer of them are at risk at any time.
+  std::uint64_t sync_bytes = 0;
   std::uint64_t max_bytes = 1ull << 30;       // bytes of segment files retained, headers included
   std::uint64_t segment_bytes = 64ull << 20;  // a segment is closed when the next frame would not fit
   std::uint32_t max_frame_bytes = 16u << 20;  // largest payload; capped to what fits in a segment

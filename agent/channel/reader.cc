@@ -44,6 +44,10 @@ void Reader::rewind() {
 }
 
 Result<bool> Reader::read(Frame& frame) {
+  return read(frame, {});
+}
+
+Result<bool> Reader::read(Frame& frame, const std::function<bool(std::uint64_t)>& have) {
   std::lock_guard lock(mu_);
   // Every pass either returns or moves (segment_, offset_) forward, and segments are finite: this ends.
   for (;;) {
@@ -89,15 +93,19 @@ Result<bool> Reader::read(Frame& frame) {
       offset_ = item->next;
       continue;
     }
-    auto intact = file_.read_payload(*item, frame.payload);
-    if (!intact) {
-      core_->report_read_error(segment_, intact.error());
-      return intact.error();
-    }
-    if (!*intact) {
-      core_->report_damage(segment_, item->offset, item->next - item->offset, DamageKind::bad_payload);
-      offset_ = item->next;
-      continue;
+    if (have && have(item->header.seq)) {
+      frame.payload.clear();  // the caller has it
+    } else {
+      auto intact = file_.read_payload(*item, frame.payload);
+      if (!intact) {
+        core_->report_read_error(segment_, intact.error());
+        return intact.error();
+      }
+      if (!*intact) {
+        core_->report_damage(segment_, item->offset, item->next - item->offset, DamageKind::bad_payload);
+        offset_ = item->next;
+        continue;
+      }
     }
     frame.seq = item->header.seq;
     offset_ = item->next;

@@ -50,6 +50,10 @@ class Reader {
   // position is unchanged.
   Result<bool> read(Frame& frame);
   Result<std::optional<Frame>> read();
+  // read(frame), for a caller that may still hold some payloads in memory: for the next frame, `have(seq)` is
+  // asked first, and when it says yes the payload is neither read nor checked (frame.payload is left empty).
+  // `have` runs with the reader's lock held; it must not call back into this Reader.
+  Result<bool> read(Frame& frame, const std::function<bool(std::uint64_t)>& have);
 
   // Acknowledges every frame up to and including `seq`, which must have been read (Errc::not_delivered
   // otherwise). Acknowledging an older number is a no-op. Persisted in the background

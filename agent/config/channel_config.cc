@@ -29,7 +29,8 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
                                {"interval", ChannelSync::interval},
                                {"never", ChannelSync::never}});
     t.add("sync_interval", &ChannelConfig::sync_interval,
-          "Disk only. The group commit period of `sync: interval`.")
+          "Disk only. The group commit period of `sync: interval`. A group also commits as soon as the "
+          "lesser of 4 MiB and max_bytes/64 was appended since the last one.")
         .range(1, 60'000);
     t.add("segment_bytes", &ChannelConfig::segment_bytes,
           "Disk only. Size of one segment file (at most a quarter of `max_bytes` is used); a segment is "

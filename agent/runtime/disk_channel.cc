@@ -14,6 +14,8 @@ namespace pyrolog {
 namespace {
 constexpr std::string_view kReaderName = "sink";
 constexpr std::uint64_t kMinSegmentBytes = 1024 * 1024;
+// Recent batches kept in memory for the sink, which reads a group commit's frames at a time.
+constexpr std::uint64_t kRecentBatchBytes = 32 * 1024 * 1024;
 
 channel::SyncPolicy sync_policy(ChannelSync sync) {
   switch (sync) {
@@ -42,7 +44,11 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
       segments_gauge_(sink_metrics.gauge("channel_segments", "Disk channel: segment files on disk.")),
       io_errors_(sink_metrics.counter("channel_io_errors",
                                       "Channel appends or reads that failed with an I/O "
-                                      "error (a full disk); they are retried.")) {
+                                      "error (a full disk); they are retried.")),
+      from_memory_(
+          sink_metrics.counter("channel_batches_from_memory",
+                               "Disk channel: batches handed to the sink from memory, without reading "
+                               "their frames back from disk (they are on disk all the same).")) {
   sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
       .set(static_cast<std::int64_t>(config_.max_bytes.bytes));
 }
@@ -63,6 +69,10 @@ void DiskChannel::open() {
   options.segment_bytes = std::min(config_.segment_bytes.bytes,
                                    std::max<std::uint64_t>(config_.max_bytes.bytes / 4, kMinSegmentBytes));
   options.readers = {std::string(kReaderName)};
+  recent_limit_ = static_cast<std::size_t>(std::min(kRecentBatchBytes, config_.max_bytes.bytes / 8));
+  // Frames are about a quarter of the memory their batches take: commit groups of this size fit in memory
+  // (above), so a sink that keeps up takes them from there.
+  options.sync_bytes = recent_limit_ / 8;
   options.on_event = [name = sink_name_](const channel::Event& event) {
     if (event.severity == channel::Severity::info) {
       log::info(name, "channel: {}", event.message);
@@ -117,10 +127,22 @@ Awaitable<void> DiskChannel::push(Batch batch) {
       seen_space = space_generation_;
     }
     // The callback holds the source's finalizer until the frame is durable, or fails it if it never is.
-    const auto ec = storage_->try_append(payload, [ack](std::error_code error, std::uint64_t) {
-      if (error && ack) ack->fail();
-    });
+    std::uint64_t seq = 0;
+    const auto ec = storage_->try_append(
+        payload,
+        [ack](std::error_code error, std::uint64_t) {
+          if (error && ack) ack->fail();
+        },
+        &seq);
     if (!ec) {
+      const std::size_t bytes = batch.byte_size();
+      {
+        std::lock_guard lock(mutex_);
+        if (!closed_ && recent_bytes_ + bytes <= recent_limit_) {
+          recent_.emplace(seq, std::make_pair(std::make_shared<const Batch>(std::move(batch)), bytes));
+          recent_bytes_ += bytes;
+        }
+      }
       metrics_.received_events.add(events);
       update_gauges();
       co_return;
@@ -191,7 +213,8 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       if (abandoned_) co_return std::nullopt;
       seen_data = data_generation_;
     }
-    auto read = reader_->read(frame_);
+    std::shared_ptr<const Batch> recent;
+    auto read = reader_->read(frame_, [&](std::uint64_t seq) { return take_recent(seq, recent); });
     if (!read) {
       io_errors_.add();
       std::uint64_t suppressed = 0;
@@ -204,6 +227,17 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
       backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
       continue;
+    }
+    if (*read && recent) {
+      {
+        std::lock_guard lock(mutex_);
+        unacked_.insert(frame_.seq);
+      }
+      from_memory_.add();
+      Delivery d;
+      d.sequence = frame_.seq;
+      d.batch = std::move(recent);
+      co_return d;
     }
     if (*read) {
       auto buffer = std::make_unique_for_overwrite<char[]>(frame_.payload.size());
@@ -237,6 +271,20 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
     co_await data_waiters_.wait(mutex_,
                                 [&] { return data_generation_ != seen_data || closed_ || abandoned_; });
   }
+}
+
+bool DiskChannel::take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& taken) {
+  std::lock_guard lock(mutex_);
+  auto it = recent_.begin();
+  for (; it != recent_.end() && it->first < seq; ++it)  // passed (read from disk, or before a rewind)
+    recent_bytes_ -= it->second.second;
+  if (it != recent_.end() && it->first == seq) {
+    taken = std::move(it->second.first);
+    recent_bytes_ -= it->second.second;
+    ++it;
+  }
+  recent_.erase(recent_.begin(), it);
+  return taken != nullptr;
 }
 
 void DiskChannel::ack(Delivery delivery) {
@@ -275,6 +323,8 @@ std::size_t DiskChannel::abandon() {
   std::lock_guard lock(mutex_);
   closed_ = true;
   abandoned_ = true;
+  recent_.clear();
+  recent_bytes_ = 0;
   space_waiters_.notify_all();
   data_waiters_.notify_all();
   // What is left stays on disk for the next start: nothing is lost.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -25,6 +26,10 @@ namespace pyrolog {
 // - pop/ack: frames are read one at a time; the reader's cursor advances over the longest run of delivered
 //   batches, so a sink may acknowledge out of order. What was read but not acknowledged is delivered again
 //   after a restart (at least once).
+// - Recent batches: a pushed batch is also kept in memory, up to `recent_limit_` bytes (the lesser of 32 MiB
+//   and an eighth of max_bytes), and handed to the sink as it is when its frame comes up: no read, CRC check
+//   or decode. The frame is written and made durable all the same; only the way back is shortened. Batches
+//   that do not fit are read from disk as usual, and after a restart everything is.
 // - A frame that cannot be decoded (it passed its CRC, so this means a bug or a foreign writer) is skipped,
 //   counted as `undecodable_frame` and logged; it never stops the channel.
 class DiskChannel final : public Channel {
@@ -47,6 +52,9 @@ class DiskChannel final : public Channel {
 
  private:
   void update_gauges();
+  // The reader's question "is frame `seq` in memory?": takes that batch into `taken` if so, and forgets
+  // batches of frames the reader has passed. Runs under the reader's lock.
+  bool take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& taken);
 
   const ChannelConfig config_;
   const std::filesystem::path directory_;
@@ -57,6 +65,7 @@ class DiskChannel final : public Channel {
   Gauge& lag_bytes_gauge_;
   Gauge& segments_gauge_;
   Counter& io_errors_;
+  Counter& from_memory_;
   log::RateLimit full_log_;
   log::RateLimit error_log_;
 
@@ -71,6 +80,9 @@ class DiskChannel final : public Channel {
   std::uint64_t data_generation_ = 0;   // bumped by the reader's data-available callback
   std::set<std::uint64_t> unacked_;     // read but not yet acknowledged by the sink
   std::set<std::uint64_t> acked_;       // acknowledged, waiting for the lower ones
+  std::map<std::uint64_t, std::pair<std::shared_ptr<const Batch>, std::size_t>> recent_;  // seq: batch, bytes
+  std::size_t recent_bytes_ = 0;
+  std::size_t recent_limit_ = 0;
   WaitQueue space_waiters_;
   WaitQueue data_waiters_;
 };

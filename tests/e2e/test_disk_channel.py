@@ -3,6 +3,7 @@ see it."""
 
 import os
 import subprocess
+import urllib.request
 
 from agent_process import binary, connect, count_lines, wait_until
 
@@ -23,6 +24,50 @@ sinks:
       type: disk
       sync: always
 """
+
+
+MEMORY_CONFIG = """
+data_dir: {dir}/state
+http:
+  address: 127.0.0.1:0
+sources:
+  net:
+    type: tcp
+    address: 127.0.0.1:0
+sinks:
+  out:
+    type: file
+    inputs: [net]
+    path: {dir}/out.log
+    roll_bytes: 0
+    roll_interval: 0s
+    channel:
+      type: disk
+      max_bytes: {max_bytes}
+"""
+
+
+def counter(port: int, name: str) -> float:
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{"))
+
+
+def test_a_sink_that_keeps_up_gets_batches_from_memory_and_the_output_is_exact(agents, tmp_path):
+    """Every batch is written to the channel; a sink that keeps up gets it from memory instead of reading it
+    back (counted), and the output is the input, exactly. (After a restart every batch comes from disk: the
+    test above.)"""
+    lines = [b"line %06d %s\n" % (i, b"x" * (i % 97)) for i in range(50_000)]
+    agent = agents(MEMORY_CONFIG.format(dir=tmp_path, max_bytes="64MiB"))
+    sock = connect(agent.listening_port("net"))
+    for i in range(0, len(lines), 1000):
+        sock.sendall(b"".join(lines[i:i + 1000]))
+    sock.close()
+    out = tmp_path / "out.log"
+    wait_until(lambda: count_lines(out) >= len(lines), 60, "every line")
+    taken = counter(agent.listening_port("http"), "pyrolog_channel_batches_from_memory_total")
+    assert agent.stop() == 0
+    assert out.read_bytes() == b"".join(lines)
+    assert taken > 0
 
 
 def channel_cmd(*args: str) -> subprocess.CompletedProcess:

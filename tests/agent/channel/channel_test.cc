@@ -107,6 +107,45 @@ TEST(Channel, UnacknowledgedFramesAreDeliveredAgainAfterRewind) {
   EXPECT_EQ(again.front().seq, 5u);
 }
 
+TEST(Channel, AReaderSkipsThePayloadsItsCallerHasAndReadsTheOthers) {
+  TempDir dir;
+  auto channel = open_channel(small_options(dir.path()));
+  std::vector<std::uint64_t> appended;
+  for (std::uint64_t i = 1; i <= 6; ++i) {
+    std::uint64_t seq = 0;
+    ASSERT_FALSE(channel->try_append(as_bytes(record(i)), {}, &seq));
+    appended.push_back(seq);
+  }
+  EXPECT_EQ(appended, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}));  // try_append tells the number
+  auto reader = channel->open_reader("main");
+  std::vector<std::uint64_t> asked;
+  const std::function<bool(std::uint64_t)> have = [&](std::uint64_t seq) {
+    asked.push_back(seq);
+    return seq % 2 == 0;  // the caller holds the even ones
+  };
+  Frame frame;
+  for (std::uint64_t seq = 1; seq <= 6; ++seq) {
+    auto got = (*reader)->read(frame, have);
+    ASSERT_TRUE(got.ok() && *got);
+    EXPECT_EQ(frame.seq, seq);
+    if (seq % 2 == 0) {
+      EXPECT_TRUE(frame.payload.empty());
+    } else {
+      EXPECT_EQ(as_string(frame.payload), record(seq));
+    }
+  }
+  EXPECT_EQ(asked, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}));
+  auto none = (*reader)->read(frame, have);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+  // Skipped frames count as delivered: acknowledging them and rewinding works as for the others.
+  ASSERT_FALSE((*reader)->ack(4));
+  (*reader)->rewind();
+  const auto again = read_all(**reader);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(as_string(again.front().payload), record(5));
+}
+
 TEST(Channel, AckRules) {
   TempDir dir;
   auto channel = open_channel(small_options(dir.path()));
@@ -295,6 +334,31 @@ TEST(Channel, IntervalPolicyGroupsConcurrentAppendsIntoFewSyncs) {
   const auto stats = channel->stats();
   EXPECT_LT(stats.syncs, 100u);  // 1000 appends, shared group commits
   EXPECT_EQ(stats.appended_frames, 1000u);
+}
+
+TEST(Channel, IntervalPolicyCommitsEarlyOnceSyncBytesWereAppended) {
+  TempDir dir;
+  auto options = small_options(dir.path(), SyncPolicy::interval);
+  options.sync_interval = std::chrono::hours(1);  // only the byte threshold can start a commit in this test
+  options.sync_bytes = 1000;
+  options.segment_bytes = 1 << 20;
+  options.max_bytes = 64 << 20;
+  auto channel = open_channel(options);
+  std::atomic<int> acked{0};
+  const auto count = [&](std::error_code e, std::uint64_t) {
+    EXPECT_FALSE(e);
+    ++acked;
+  };
+  // The first append after opening commits at once (no commit yet); the interval then runs from it.
+  ASSERT_FALSE(channel->try_append(as_bytes(std::string("first")), count));
+  ASSERT_TRUE(wait_until([&] { return acked == 1; }));
+  const std::string payload(600, 'x');
+  ASSERT_FALSE(channel->try_append(as_bytes(payload), count));
+  EXPECT_FALSE(wait_until([&] { return acked > 1; }, 100ms));   // 600 bytes: below the threshold, waits
+  ASSERT_FALSE(channel->try_append(as_bytes(payload), count));  // 1200 bytes: commits
+  ASSERT_TRUE(wait_until([&] { return acked == 3; }));
+  auto reader = channel->open_reader("main");
+  EXPECT_EQ(read_all(**reader).size(), 3u);
 }
 
 TEST(Channel, AlwaysPolicyConcurrentAppendersShareSyncs) {
