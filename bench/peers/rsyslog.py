@@ -5,7 +5,9 @@ exists, else the one bench/peers/install unpacked) with its own config, pid file
 
 Fast settings: one ruleset with a FixedArray queue of 250,000 messages dequeued in batches of 8,192 (one worker,
 so the order of lines is kept), omfile with a 1 MiB I/O buffer written at the end of each batch, imfile in inotify
-mode, imptcp with one thread. Parsing: mmnormalize (liblognorm) with a rulebase for the combined format.
+mode, imptcp with one thread. Several TCP connections at once (syslog_tcp_multi_file): imptcp helper threads and
+queue workers, one per connection up to one per core. Parsing: mmnormalize (liblognorm) with a rulebase for the
+combined format.
 """
 
 from __future__ import annotations
@@ -69,22 +71,34 @@ def available() -> bool:
 
 
 def can(scenario: str) -> bool:
-    return scenario in ("file_file", "file_parse_json", "tcp_file", "syslog_tcp_file")
+    return scenario in ("file_file", "file_parse_json", "tcp_file", "syslog_tcp_file", "syslog_tcp_multi_file")
 
 
-def prepare(scenario: str, work: Path, source: Path, output: Path, port: int) -> tuple[list[str], dict[str, str]]:
-    """Writes the config into work; returns the command line and its extra environment."""
+def prepare(scenario: str, work: Path, source: Path, output: Path, port: int,
+            connections: int = 1) -> tuple[list[str], dict[str, str]]:
+    """Writes the config into work; returns the command line and its extra environment. connections: how many
+    TCP connections the suite sends over at once."""
     state = work / "state"
     state.mkdir(parents=True, exist_ok=True)
     actions = []
     modules = []
-    template = {"file_file": "raw", "tcp_file": "raw", "file_parse_json": "parsed", "syslog_tcp_file": "syslog"}
+    template = {"file_file": "raw", "tcp_file": "raw", "file_parse_json": "parsed", "syslog_tcp_file": "syslog",
+                "syslog_tcp_multi_file": "syslog"}
+    workers = 1
     if scenario in ("file_file", "file_parse_json"):
         modules.append('module(load="imfile" mode="inotify")')
         inputs = (f'input(type="imfile" file="{source}" tag="bench" ruleset="bench" freshStartTail="off" '
                   'addMetadata="off")')
     else:
-        modules.append('module(load="imptcp" threads="1")')
+        # One connection: one imptcp helper thread and one queue worker (the output keeps the input's order).
+        # Several: as many helper threads as connections but no more than cores (imptcp's documentation advises
+        # that limit; its default is 2), and as many queue workers, which format and write batches in parallel
+        # (lines of different connections have no order to keep; every line came out whole in the checks). Two
+        # workers took it from about 255,000 to 420,000 lines/s (500,000 lines, 2 cores); the second helper
+        # thread made no measurable difference.
+        threads = min(connections, os.cpu_count() or 1)
+        workers = threads
+        modules.append(f'module(load="imptcp" threads="{threads}")')
         framing = 'supportOctetCountedFraming="off"' if scenario == "tcp_file" else ""
         inputs = f'input(type="imptcp" address="127.0.0.1" port="{port}" ruleset="bench" {framing})'
     if scenario == "file_parse_json":
@@ -98,7 +112,7 @@ def prepare(scenario: str, work: Path, source: Path, output: Path, port: int) ->
         *modules,
         TEMPLATES[template[scenario]],
         'ruleset(name="bench" queue.type="FixedArray" queue.size="250000" queue.dequeueBatchSize="8192" '
-        'queue.workerThreads="1") {',
+        f'queue.workerThreads="{workers}") {{',
         *("  " + a for a in actions),
         "}",
         inputs,

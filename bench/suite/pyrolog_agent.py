@@ -32,6 +32,8 @@ def config(scenario: str, channel: str, work: Path, source: Path, output: Path, 
     address: 127.0.0.1:{port}
 """
     else:
+        # syslog_tcp_file and syslog_tcp_multi_file: the same source; its defaults take up to 1,024 connections,
+        # each read on a strand of its own by the worker threads (one per core).
         src = f"""  in:
     type: syslog
     listen: [tcp://127.0.0.1:{port}]
@@ -59,7 +61,7 @@ def config(scenario: str, channel: str, work: Path, source: Path, output: Path, 
     channel: {CHANNELS[channel]}
 """
     else:
-        encoding = "json" if scenario in ("file_parse_json", "syslog_tcp_file") else "raw"
+        encoding = "json" if scenario in ("file_parse_json", "syslog_tcp_file", "syslog_tcp_multi_file") else "raw"
         sink = f"""  out:
     type: file
     inputs: [{upstream}]

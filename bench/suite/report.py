@@ -72,6 +72,13 @@ def targets(summary: dict) -> list[str]:
             ratio = mine["lps"][0] / best[1]["lps"][0]
             out.append(f"{label}, ≥ 2× the faster peer ({best[0]}, {best[1]['lps'][0]:,.0f} lines/s): "
                        f"{verdict(ratio >= 2)}, {ratio:.1f}×")
+    # Issue 7: syslog over TCP from several connections, messages per second and CPU per message.
+    mine, best = summary.get(("syslog_tcp_multi_file", "pyrolog"), {}), _best_peer(summary, "syslog_tcp_multi_file")
+    if "lps" in mine and best:
+        ratio = mine["lps"][0] / best[1]["lps"][0]
+        out.append(f"syslog TCP from several connections → JSON file (issue 7), ≥ 2× the faster peer ({best[0]}, "
+                   f"{best[1]['lps'][0]:,.0f} messages/s): {verdict(ratio >= 2)}, {ratio:.1f}×; CPU "
+                   f"{mine['cpu_us']:.2f} µs a message against {best[1]['cpu_us']:.2f}")
     return out
 
 
@@ -126,7 +133,7 @@ def markdown(results: list[dict], ceiling_runs: list[dict], meta: dict, scenario
                      f"({write[1]:,.0f} – {write[2]:,.0f})")
     t = targets(summary)
     if t:
-        lines += ["", "Targets of issue 9 (from this run):", ""] + [f"- {x}" for x in t]
+        lines += ["", "Targets of issues 9 and 7 (from this run):", ""] + [f"- {x}" for x in t]
     if meta["skipped"]:
         lines += ["", "Not run: " + "; ".join(meta["skipped"]) + "."]
     failed = [(k, s) for k, s in summary.items() if s["failed"]]
@@ -174,7 +181,9 @@ def chart(results: list[dict], scenarios: dict, agents: dict, path: Path) -> Non
                 ax.text(j + (i - (len(agents) - 1) / 2) * width, 0, "FAILED", rotation=90, ha="center",
                         va="bottom", fontsize=8, color="red")
     ax.set_xticks(range(len(shown)))
-    ax.set_xticklabels([scenarios[s] for s in shown])
+    # Long labels on two lines, cut before the last arrow, so that neighbours do not overlap.
+    ax.set_xticklabels([scenarios[s] if len(scenarios[s]) <= 14 else "\n→ ".join(scenarios[s].rsplit(" → ", 1))
+                        for s in shown])
     ax.set_ylabel("million lines per second (median; bars: min – max)")
     ax.set_title("Pyrolog beside rsyslog and syslog-ng (bench/suite/run)")
     ax.legend()
