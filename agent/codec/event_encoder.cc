@@ -13,6 +13,33 @@ std::span<const std::pair<std::string_view, Encoding>> encoding_choices() {
   return kChoices;
 }
 
+const char* const kExceptFieldsHelp =
+    "With `encoding: json`: fields left out of the object, each with everything nested under it (`http` "
+    "leaves out every `http.*`); `message` and `timestamp` leave out the raw line and the event time. "
+    "Example: "
+    "`[message, syslog.peer]`.";
+
+std::optional<std::string> check_except_fields(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (name.empty() || name.front() == '.' || name.back() == '.')
+      return "'" + name + "' is not a field name";
+  }
+  return std::nullopt;
+}
+
+EventEncoder::EventEncoder(Encoding encoding, std::vector<std::string> except_fields)
+    : encoding_(encoding), except_(std::move(except_fields)) {
+  with_timestamp_ = !excluded("timestamp");
+  with_message_ = !excluded("message");
+}
+
+bool EventEncoder::excluded(std::string_view name) const {
+  for (const auto& e : except_) {
+    if (name.starts_with(e) && (name.size() == e.size() || name[e.size()] == '.')) return true;
+  }
+  return false;
+}
+
 void EventEncoder::append_line(std::string& out, const Batch& batch, const Event& event) {
   if (encoding_ == Encoding::raw) {
     out.append(event.raw);
@@ -129,6 +156,7 @@ void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
   sorted_.clear();
   for (const Field& f : fields) {
     if (under_envelope(f.name)) continue;  // the envelope's own keys win
+    if (!except_.empty() && excluded(f.name)) continue;
     sorted_.push_back(&f);
   }
   // Sorting by name puts the members of each nested object together; stable keeps a repeated name's order.
@@ -138,8 +166,8 @@ void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
   shape.steps.clear();
   std::string text;  // written before the next value
   std::string_view previous;
-  std::size_t open = 0;    // nested objects open
-  bool need_comma = true;  // the envelope already has members
+  std::size_t open = 0;                                // nested objects open
+  bool need_comma = with_timestamp_ || with_message_;  // the envelope's members come first
   for (const Field* f : sorted_) {
     const std::string_view name = f->name;
     const std::size_t keep = previous.empty() ? 0 : std::min(open, common_parents(previous, name));
@@ -169,10 +197,14 @@ void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
 }
 
 void EventEncoder::append_json(std::string& out, const Batch& batch, const Event& event) {
-  out += "{\"timestamp\":\"";
-  append_rfc3339(out, event.timestamp);
-  out += "\",\"message\":";
-  append_json_string(out, event.raw);
+  if (with_timestamp_) {
+    out += "{\"timestamp\":\"";
+    append_rfc3339(out, event.timestamp);
+    out += with_message_ ? "\",\"message\":" : "\"";
+  } else {
+    out += with_message_ ? "{\"message\":" : "{";
+  }
+  if (with_message_) append_json_string(out, event.raw);
   const auto fields = batch.fields(event);
   const Shape& shape = shape_of(fields);
   for (const Shape::Step& step : shape.steps) {

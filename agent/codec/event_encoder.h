@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/option_table.h"
@@ -22,9 +24,13 @@ enum class Encoding { raw, json };
 // The layout of an object depends only on the event's field names in order (its shape), and events from one
 // parser share a shape: the encoder works the layout out once per shape (sorting, nesting, collisions, the
 // escaped keys) and keeps the last few, so encoding an event is writing its values between prepared texts.
+//
+// `except_fields` (json only) leaves out the named fields and everything nested under them: `message` and
+// `timestamp` drop the envelope's keys, `http` drops `http.status` and the rest of `http.*`. Being part of
+// the layout, it costs nothing per event.
 class EventEncoder {
  public:
-  explicit EventEncoder(Encoding encoding) : encoding_(encoding) {}
+  explicit EventEncoder(Encoding encoding, std::vector<std::string> except_fields = {});
 
   // Appends the event and a newline.
   void append_line(std::string& out, const Batch& batch, const Event& event);
@@ -46,7 +52,12 @@ class EventEncoder {
   void lay_out(std::span<const Field> fields, Shape& shape);
   void drop_overwritten(const Field* first);
 
+  bool excluded(std::string_view name) const;
+
   Encoding encoding_;
+  std::vector<std::string> except_;
+  bool with_timestamp_ = true;
+  bool with_message_ = true;
   std::vector<Shape> shapes_;  // most recently used first
   std::vector<const Field*> sorted_;
   std::vector<char> keep_;
@@ -55,5 +66,8 @@ class EventEncoder {
 
 // The `encoding` option, as the sinks that write text declare it.
 std::span<const std::pair<std::string_view, Encoding>> encoding_choices();
+// The description of the `except_fields` option, and its check (no empty names).
+extern const char* const kExceptFieldsHelp;
+std::optional<std::string> check_except_fields(const std::vector<std::string>& names);
 
 }  // namespace pyrolog

@@ -62,11 +62,15 @@ def config(scenario: str, channel: str, work: Path, source: Path, output: Path, 
 """
     else:
         encoding = "json" if scenario in ("file_parse_json", "syslog_tcp_file", "syslog_tcp_multi_file") else "raw"
+        # syslog: the fields the peers write (timestamp, host, program, pid, facility, severity, message), not
+        # the raw line, the sender's address, the format and the numeric codes besides.
+        except_fields = ("\n    except_fields: [message, syslog.peer, syslog.format, syslog.timestamp, "
+                         "syslog.facility_code, syslog.severity_code]" if scenario.startswith("syslog") else "")
         sink = f"""  out:
     type: file
     inputs: [{upstream}]
     path: {output}
-    encoding: {encoding}
+    encoding: {encoding}{except_fields}
     roll_bytes: 0
     roll_interval: 0s
     channel: {CHANNELS[channel]}

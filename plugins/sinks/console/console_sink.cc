@@ -14,6 +14,11 @@ const config::OptionTable<ConsoleSinkConfig>& ConsoleSinkConfig::options() {
     t.add("encoding", &ConsoleSinkConfig::encoding,
           "`raw`: the line as received. `json`: an object with `timestamp`, `message` and every field.")
         .choices(encoding_choices());
+    t.add("except_fields", &ConsoleSinkConfig::except_fields, kExceptFieldsHelp);
+    t.check("except_fields", [](const ConsoleSinkConfig& c) -> std::optional<std::string> {
+      if (!c.except_fields.empty() && c.encoding != Encoding::json) return "only used with `encoding: json`";
+      return check_except_fields(c.except_fields);
+    });
     t.add("stream", &ConsoleSinkConfig::stream, "Where to write.")
         .choices<ConsoleStream>(
             {{"stdout", ConsoleStream::stdout_stream}, {"stderr", ConsoleStream::stderr_stream}});

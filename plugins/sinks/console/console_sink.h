@@ -10,6 +10,7 @@ enum class ConsoleStream { stdout_stream, stderr_stream };
 
 struct ConsoleSinkConfig {
   Encoding encoding = Encoding::json;
+  std::vector<std::string> except_fields;
   ConsoleStream stream = ConsoleStream::stdout_stream;
 
   static const config::OptionTable<ConsoleSinkConfig>& options();
@@ -18,7 +19,8 @@ struct ConsoleSinkConfig {
 // Writes each event as a line to standard output or standard error: for trying configs and debugging.
 class ConsoleSink final : public Sink {
  public:
-  explicit ConsoleSink(const ConsoleSinkConfig& config) : config_(config), encoder_(config.encoding) {}
+  explicit ConsoleSink(const ConsoleSinkConfig& config)
+      : config_(config), encoder_(config.encoding, config.except_fields) {}
   void open(SinkContext&) override {}
   Awaitable<void> run(SinkContext& ctx) override;
 

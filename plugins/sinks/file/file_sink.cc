@@ -20,6 +20,11 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
     t.add("encoding", &FileSinkConfig::encoding,
           "`raw`: the line as received. `json`: an object with `timestamp`, `message` and every field.")
         .choices(encoding_choices());
+    t.add("except_fields", &FileSinkConfig::except_fields, kExceptFieldsHelp);
+    t.check("except_fields", [](const FileSinkConfig& c) -> std::optional<std::string> {
+      if (!c.except_fields.empty() && c.encoding != Encoding::json) return "only used with `encoding: json`";
+      return check_except_fields(c.except_fields);
+    });
     t.add("compression", &FileSinkConfig::compression,
           "`gzip` writes each batch as a gzip member: the file is one valid gzip stream at every batch "
           "boundary, "
@@ -49,7 +54,7 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
 
 FileSink::FileSink(const FileSinkConfig& config)
     : config_(config),
-      encoder_(config.encoding),
+      encoder_(config.encoding, config.except_fields),
       file_(config.path,
             RollingFilePolicy{config.roll_bytes.bytes, config.roll_interval, config.max_files, config.sync}) {
 }

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/units.h"
 #include "codec/event_encoder.h"
@@ -19,6 +20,7 @@ enum class FileCompression { none, gzip };
 struct FileSinkConfig {
   std::string path;
   Encoding encoding = Encoding::raw;
+  std::vector<std::string> except_fields;
   FileCompression compression = FileCompression::none;
   std::uint32_t gzip_level = 6;
   ByteSize roll_bytes{128 * 1024 * 1024};

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/event_encoder.h"
 #include "kafka_producer.h"
 #include "kafka_topic_name.h"
 #include "message_template.h"
@@ -90,6 +91,12 @@ const config::OptionTable<KafkaSinkConfig>& KafkaSinkConfig::options() {
           "`raw`: the line as received. `text`: the `text` template.")
         .choices<KafkaEncoding>(
             {{"json", KafkaEncoding::json}, {"raw", KafkaEncoding::raw}, {"text", KafkaEncoding::text}});
+    t.add("except_fields", &KafkaSinkConfig::except_fields, kExceptFieldsHelp);
+    t.check("except_fields", [](const KafkaSinkConfig& c) -> std::optional<std::string> {
+      if (!c.except_fields.empty() && c.encoding != KafkaEncoding::json)
+        return "only used with `encoding: json`";
+      return check_except_fields(c.except_fields);
+    });
     t.add("text", &KafkaSinkConfig::text,
           "The body template for `encoding: text`, e.g. `{@timestamp} {host} {message}`.");
     t.add("compression", &KafkaSinkConfig::compression,

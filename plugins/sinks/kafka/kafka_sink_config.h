@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/units.h"
 #include "config/option_table.h"
@@ -29,6 +30,7 @@ struct KafkaSinkConfig {
   std::string key;
   std::map<std::string, std::string> headers;
   KafkaEncoding encoding = KafkaEncoding::json;
+  std::vector<std::string> except_fields;
   std::string text;
   KafkaCompression compression = KafkaCompression::lz4;
   bool idempotence = true;

@@ -21,7 +21,7 @@ MessageRenderer::MessageRenderer(const KafkaSinkConfig& config)
     : encoding_(config.encoding),
       topic_(compile(config.topic, "topic")),
       fallback_topic_(config.fallback_topic),
-      json_(Encoding::json) {
+      json_(Encoding::json, config.except_fields) {
   if (!config.key.empty()) key_ = compile(config.key, "key");
   for (const auto& [name, text] : config.headers)
     headers_.push_back({name, compile(text, "headers")});

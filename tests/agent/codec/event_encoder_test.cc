@@ -152,6 +152,39 @@ TEST(EventEncoder, JsonFieldsOfEveryType) {
                  "\n");
 }
 
+TEST(EventEncoder, ExceptFieldsLeavesOutFieldsWithWhatIsNestedUnderThemAndTheEnvelopeKeys) {
+  Batch batch;
+  Event& e = batch.add_event(0, batch.store("the line"));
+  batch.set(e, "syslog.hostname", Value::string("web1"));
+  batch.set(e, "syslog.peer", Value::string("127.0.0.1"));
+  batch.set(e, "http.status", Value::integer(200));
+  batch.set(e, "http.request.path", Value::string("/"));
+  batch.set(e, "httpx", Value::integer(1));  // `http` is not a prefix of `httpx`: kept
+  const auto encode_without = [&](std::vector<std::string> except) {
+    EventEncoder encoder(Encoding::json, std::move(except));
+    std::string out;
+    encoder.append_line(out, batch, batch.events()[0]);
+    encoder.append_line(out, batch, batch.events()[0]);  // the second time from the kept layout
+    const auto newline = out.find('\n');
+    EXPECT_EQ(out.substr(0, newline + 1), out.substr(newline + 1));
+    return out.substr(0, newline);
+  };
+  EXPECT_EQ(encode_without({"message", "http", "syslog.peer"}),
+            R"({"timestamp":"1970-01-01T00:00:00.000000000Z","httpx":1,"syslog":{"hostname":"web1"}})");
+  EXPECT_EQ(encode_without({"timestamp", "http.request", "syslog"}),
+            R"({"message":"the line","http":{"status":200},"httpx":1})");
+  EXPECT_EQ(encode_without({"timestamp", "message", "http", "httpx"}),
+            R"({"syslog":{"hostname":"web1","peer":"127.0.0.1"}})");
+  EXPECT_EQ(encode_without({"timestamp", "message", "http", "httpx", "syslog"}), "{}");
+  EXPECT_EQ(encode_without({"timestamp"}).substr(0, 23), R"({"message":"the line",")");
+}
+
+TEST(EventEncoder, ExceptFieldsNamesAreChecked) {
+  EXPECT_EQ(check_except_fields({"message", "a.b"}), std::nullopt);
+  EXPECT_EQ(check_except_fields({""}), "'' is not a field name");
+  EXPECT_EQ(check_except_fields({"a."}), "'a.' is not a field name");
+}
+
 TEST(EventEncoder, DottedNamesNest) {
   const auto parsed = encode({{"http.status", Value::integer(200)},
                               {"http.method", Value::string("GET")},
