@@ -17,8 +17,12 @@ void SyslogStreamDecoder::decode(std::string_view data, bool at_end, Batch& batc
                               .count();
   const FramerStats before = framer_.stats();
   std::uint64_t failures = 0;
+  // Field values must live in the batch: it can outlive this connection (a memory channel holds it until
+  // delivered, a disk channel keeps recent batches in memory). The peer is stored once per call.
+  std::string_view peer;
   auto on_frame = [&](std::string_view frame) {
-    if (!builder_.add(batch, batch.store(frame), peer_, now)) ++failures;
+    if (peer.data() == nullptr && !peer_.empty()) peer = batch.store(peer_);
+    if (!builder_.add(batch, batch.store(frame), peer, now)) ++failures;
   };
   framer_.feed(data, on_frame);
   if (at_end) framer_.finish(on_frame);

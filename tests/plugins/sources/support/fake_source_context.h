@@ -126,6 +126,16 @@ class FakeSourceContext final : public SourceContext {
     }
   }
 
+  // The string value of field `name` of the first event of held batch `i` ("" when missing).
+  std::string held_field(std::size_t i, std::string_view name) const {
+    std::lock_guard lock(mutex_);
+    const Batch& b = held_.at(i);
+    for (const Field& f : b.fields(b.events()[0])) {
+      if (f.name == name) return std::string(f.value.as_string());
+    }
+    return {};
+  }
+
   std::vector<Record> records() const {
     std::lock_guard lock(mutex_);
     return records_;

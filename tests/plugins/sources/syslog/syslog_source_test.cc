@@ -98,6 +98,28 @@ TEST(SyslogSource, TcpOctetCountedAndNewlineFramesInOneBytePieces) {
   EXPECT_TRUE(runner.stop());
 }
 
+TEST(SyslogSource, ABatchOwnsItsFieldsAfterItsConnectionIsGone) {
+  // A channel may hold a batch long after the connection that made it closed (a memory channel until
+  // delivery, a disk channel's recent batches): every value must live in the batch. (ASan checks the reads.)
+  TempDir dir;
+  FakeSourceContext ctx(dir.path() / "state");
+  ctx.hold_acks(true);
+  SyslogSource source(config_for({"tcp://127.0.0.1:0"}));
+  {
+    SourceRunner runner(source, ctx);
+    {
+      Fd fd(tcp_connect(port_of(source.bound_addresses().at(0))));
+      send_all(fd.fd, "<13>1 2026-11-21T10:00:00Z web1 app - - - hello\n");
+      ASSERT_TRUE(ctx.wait_for_lines(1));
+    }
+    EXPECT_TRUE(runner.stop());  // the connection and its decoder are gone
+  }
+  EXPECT_EQ(ctx.held_field(0, "syslog.peer"), "127.0.0.1");
+  EXPECT_EQ(ctx.held_field(0, "syslog.hostname"), "web1");
+  EXPECT_EQ(ctx.held_field(0, "syslog.message"), "hello");
+  ctx.ack_all();
+}
+
 TEST(SyslogSource, SeveralListenersIncludingUnixSockets) {
   TempDir dir;
   FakeSourceContext ctx(dir.path() / "state");
