@@ -8,28 +8,7 @@ import urllib.request
 from agent_process import binary, connect, count_lines, wait_until
 
 CONFIG = """
-data_dir: {dir}/state
-sources:
-  net:
-    type: tcp
-    address: 127.0.0.1:{port}
-sinks:
-  out:
-    type: file
-    inputs: [net]
-    path: {dir}/out.log
-    roll_bytes: 0
-    roll_interval: 0s
-    channel:
-      type: disk
-      sync: always
-"""
-
-
-MEMORY_CONFIG = """
-data_dir: {dir}/state
-http:
-  address: 127.0.0.1:0
+data_dir: {dir}/state{http}
 sources:
   net:
     type: tcp
@@ -43,8 +22,12 @@ sinks:
     roll_interval: 0s
     channel:
       type: disk
-      max_bytes: {max_bytes}
+      {channel}
 """
+
+
+def config(directory, channel: str = "sync: always", http: bool = False) -> str:
+    return CONFIG.format(dir=directory, channel=channel, http="\nhttp:\n  address: 127.0.0.1:0" if http else "")
 
 
 def counter(port: int, name: str) -> float:
@@ -57,7 +40,7 @@ def test_a_sink_that_keeps_up_gets_batches_from_memory_and_the_output_is_exact(a
     back (counted), and the output is the input, exactly. (After a restart every batch comes from disk: the
     test above.)"""
     lines = [b"line %06d %s\n" % (i, b"x" * (i % 97)) for i in range(50_000)]
-    agent = agents(MEMORY_CONFIG.format(dir=tmp_path, max_bytes="64MiB"))
+    agent = agents(config(tmp_path, channel="max_bytes: 64MiB", http=True))
     sock = connect(agent.listening_port("net"))
     for i in range(0, len(lines), 1000):
         sock.sendall(b"".join(lines[i:i + 1000]))
@@ -77,7 +60,7 @@ def channel_cmd(*args: str) -> subprocess.CompletedProcess:
 def test_undelivered_batches_wait_in_the_disk_channel_for_the_next_start(agents, tmp_path):
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)  # the sink's disk is full: nothing can be delivered
-    agent = agents(CONFIG.format(dir=tmp_path, port=0), ["--shutdown-deadline", "1s"])
+    agent = agents(config(tmp_path), ["--shutdown-deadline", "1s"])
     port = agent.listening_port("net")
     lines = [b"line %06d\n" % i for i in range(20_000)]
     sock = connect(port)
@@ -99,7 +82,7 @@ def test_undelivered_batches_wait_in_the_disk_channel_for_the_next_start(agents,
 
     # The disk has room again; a new start delivers everything, once, in order.
     os.unlink(out)
-    agent2 = agents(CONFIG.format(dir=tmp_path, port=0))
+    agent2 = agents(config(tmp_path))
     wait_until(lambda: count_lines(out) >= len(lines), 30, "every line after the restart")
     assert agent2.stop() == 0
     assert out.read_bytes() == b"".join(lines)
@@ -109,7 +92,7 @@ def test_undelivered_batches_wait_in_the_disk_channel_for_the_next_start(agents,
 def test_verify_reports_a_damaged_frame_and_repair_keeps_the_rest(agents, tmp_path):
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)
-    agent = agents(CONFIG.format(dir=tmp_path, port=0), ["--shutdown-deadline", "1s"])
+    agent = agents(config(tmp_path), ["--shutdown-deadline", "1s"])
     port = agent.listening_port("net")
     for batch in range(5):  # separate connections: separate batches, separate frames
         sock = connect(port)
@@ -138,7 +121,7 @@ def test_verify_reports_a_damaged_frame_and_repair_keeps_the_rest(agents, tmp_pa
 
     # The agent starts on the repaired channel and delivers what was kept: most lines, none altered.
     os.unlink(out)
-    agent2 = agents(CONFIG.format(dir=tmp_path, port=0))
+    agent2 = agents(config(tmp_path))
     wait_until(lambda: count_lines(out) >= 3000, 30, "the undamaged batches after the restart")
     assert agent2.stop() == 0
     delivered = out.read_bytes().splitlines()

@@ -119,6 +119,14 @@ TEST(KafkaSinkConfig, TextEncodingNeedsItsTemplate) {
   EXPECT_EQ(parse("brokers: a:1\ntopic: t\nencoding: text\ntext: '{host} {message}'").problems, "");
 }
 
+TEST(KafkaSinkConfig, ExceptFieldsIsForJsonAndNamesFields) {
+  EXPECT_EQ(parse("brokers: a:1\ntopic: t\nexcept_fields: [message, http.request]").problems, "");
+  EXPECT_TRUE(mentions(parse("brokers: a:1\ntopic: t\nencoding: raw\nexcept_fields: [message]").problems,
+                       "only used with `encoding: json`"));
+  EXPECT_TRUE(mentions(parse("brokers: a:1\ntopic: t\nexcept_fields: ['http.']").problems,
+                       "'http.' is not a field name"));
+}
+
 TEST(KafkaSinkConfig, LibrdkafkaPassthroughIsChecked) {
   EXPECT_TRUE(mentions(parse("brokers: a:1\ntopic: t\nlibrdkafka: {no.such.property: 1}").problems,
                        "librdkafka property 'no.such.property'"));
