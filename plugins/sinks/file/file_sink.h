@@ -42,11 +42,18 @@ class FileSink final : public Sink {
 
  private:
   Awaitable<void> roll_on_time(SinkContext& ctx);
-  Awaitable<void> write_with_retry(SinkContext& ctx, std::string_view data);
+  // Appends `data` whole, retrying with backoff until it succeeds; `failed` is an attempt that already
+  // failed.
+  Awaitable<void> write_with_retry(SinkContext& ctx, std::string_view data, std::error_code failed = {});
+  // Encodes `batch` and writes it in parts of about kPartBytes; `written` gets the bytes written.
+  std::error_code write_in_parts(const Batch& batch, std::string& text, std::uint64_t& written);
 
   FileSinkConfig config_;
   EventEncoder encoder_;
   RollingFile file_;
+  // The largest average bytes per event of a batch so far: begin_batch() rolls a file a batch would take past
+  // roll_bytes by twice this per event, so that a batch rarely has to start over in the next file.
+  std::uint64_t bytes_per_event_ = 0;
   bool done_ = false;  // touched on this sink's strand only
   std::optional<asio::steady_timer> roll_timer_;
   std::mutex mutex_;

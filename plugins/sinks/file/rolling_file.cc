@@ -53,38 +53,68 @@ std::error_code RollingFile::open() {
   return {};
 }
 
+bool RollingFile::cut_back() {
+  if (::ftruncate(fd_, static_cast<off_t>(batch_start_)) != 0) return false;
+  size_ = batch_start_;
+  return true;
+}
+
+std::error_code RollingFile::abandon_batch(std::error_code ec) {
+  // All or nothing: cut off what part of this batch made it, so a retry starts clean. Then let go of the
+  // file: the retry opens the path again, which helps when the file was deleted or its disk replaced.
+  cut_back();
+  ::close(fd_);
+  fd_ = -1;
+  return ec;
+}
+
 std::error_code RollingFile::write_all(std::string_view data) {
-  const std::uint64_t before = size_;
   while (!data.empty()) {
     const ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const auto ec = last_error();
-      // All or nothing: cut off what part of this append made it, so a retry starts clean. Then let go of the
-      // file: the retry opens the path again, which helps when the file was deleted or its disk replaced.
-      if (::ftruncate(fd_, static_cast<off_t>(before)) == 0) size_ = before;
-      ::close(fd_);
-      fd_ = -1;
-      return ec;
-    }
+    if (n < 0) return abandon_batch(last_error());
     data.remove_prefix(static_cast<std::size_t>(n));
     size_ += static_cast<std::uint64_t>(n);
   }
-  if (policy_.sync && ::fdatasync(fd_) != 0) return last_error();
+  return {};
+}
+
+std::error_code RollingFile::begin_batch(std::uint64_t expected) {
+  if (fd_ < 0) {
+    if (auto ec = open()) return ec;
+  }
+  const bool too_big = policy_.roll_bytes > 0 && size_ > 0 && size_ + expected > policy_.roll_bytes;
+  std::error_code ec = too_big ? roll() : roll_if_due();
+  batch_start_ = size_;
+  return ec;
+}
+
+std::error_code RollingFile::write_part(std::string_view data) {
+  if (fd_ < 0) return std::make_error_code(std::errc::bad_file_descriptor);
+  return write_all(data);
+}
+
+std::error_code RollingFile::end_batch() {
+  if (fd_ < 0 || !policy_.sync || ::fdatasync(fd_) == 0) return {};
+  return abandon_batch(last_error());  // not synced counts as not written: the retry writes it once
+}
+
+bool RollingFile::part_passes_limit(std::uint64_t more) const {
+  return policy_.roll_bytes > 0 && batch_start_ > 0 && size_ + more > policy_.roll_bytes;
+}
+
+std::error_code RollingFile::restart_batch() {
+  if (fd_ < 0) return std::make_error_code(std::errc::bad_file_descriptor);
+  if (!cut_back()) return abandon_batch(last_error());
+  if (auto ec = roll()) return ec;
+  batch_start_ = size_;
   return {};
 }
 
 std::error_code RollingFile::append(std::string_view data) {
-  if (fd_ < 0) {
-    if (auto ec = open()) return ec;
-  }
-  const bool too_big = policy_.roll_bytes > 0 && size_ > 0 && size_ + data.size() > policy_.roll_bytes;
-  if (too_big) {
-    if (auto ec = roll()) return ec;
-  } else if (auto ec = roll_if_due()) {
-    return ec;
-  }
-  return write_all(data);
+  if (auto ec = begin_batch(data.size())) return ec;
+  if (auto ec = write_part(data)) return ec;
+  return end_batch();
 }
 
 std::error_code RollingFile::roll_if_due() {

@@ -34,6 +34,19 @@ class RollingFile {
   std::error_code open();
   // Appends `data` whole, rolling first if the size or age limit says so.
   std::error_code append(std::string_view data);
+
+  // A batch written in parts, so that each part is still in the CPU's cache when the kernel copies it.
+  // begin_batch() rolls first if `expected` more bytes would take the file past its size limit, or if the
+  // file is due by age; write_part() appends; end_batch() syncs if the policy says so. A part that fails cuts
+  // the file back to where the batch began and closes it, as append() does.
+  std::error_code begin_batch(std::uint64_t expected);
+  std::error_code write_part(std::string_view data);
+  std::error_code end_batch();
+  // True when `more` bytes would take the file past its size limit and the batch did not begin on an empty
+  // file (`expected` was too low). The caller then calls restart_batch() and writes the batch again from its
+  // start: that cuts the file back to where the batch began, rolls, and begins the batch in the new file.
+  bool part_passes_limit(std::uint64_t more) const;
+  std::error_code restart_batch();
   // Rolls if the age limit has passed (called on a timer, so an idle file still rolls).
   std::error_code roll_if_due();
   std::error_code close();
@@ -46,6 +59,10 @@ class RollingFile {
  private:
   std::error_code roll();
   std::error_code write_all(std::string_view data);
+  // Cuts the file back to where the batch began; false if that failed.
+  bool cut_back();
+  // Cuts back and closes the file (a retry opens it anew); returns `ec`.
+  std::error_code abandon_batch(std::error_code ec);
   void enforce_retention();
   // The UTC stamp and the `-N` suffix (0 when none) of a rolled file's name.
   std::pair<std::string, int> stamp_and_suffix(const std::filesystem::path& rolled) const;
@@ -54,6 +71,7 @@ class RollingFile {
   RollingFilePolicy policy_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  std::uint64_t batch_start_ = 0;  // size_ when the batch being written began
   std::chrono::steady_clock::time_point opened_at_{};
 };
 

@@ -139,5 +139,70 @@ TEST_F(RollingFileTest, AFailedWriteIsCutBackSoARetryDoesNotDuplicate) {
   EXPECT_EQ(read(dir_ / "out.log"), "whole\n0123456789\n");
 }
 
+TEST_F(RollingFileTest, ABatchInPartsGoesInWholeAndRollsFirstWhenTheEstimateDoesNotFit) {
+  RollingFilePolicy policy;
+  policy.roll_bytes = 10;
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  ASSERT_FALSE(file.append("aaaa\n"));
+  ASSERT_FALSE(file.begin_batch(4));  // 5 + 4 fit
+  ASSERT_FALSE(file.write_part("bb\n"));
+  ASSERT_FALSE(file.end_batch());
+  EXPECT_TRUE(file.rolled_files().empty());
+  ASSERT_FALSE(file.begin_batch(6));  // 8 + 6 do not: roll before the first part
+  ASSERT_FALSE(file.write_part("ccc"));
+  ASSERT_FALSE(file.write_part("cc\n"));
+  ASSERT_FALSE(file.end_batch());
+  const auto rolled = file.rolled_files();
+  ASSERT_EQ(rolled.size(), 1u);
+  EXPECT_EQ(read(rolled[0]), "aaaa\nbb\n");
+  EXPECT_EQ(read(dir_ / "out.log"), "ccccc\n");
+}
+
+TEST_F(RollingFileTest, ABatchThatOutgrowsItsEstimateStartsOverInTheNextFile) {
+  RollingFilePolicy policy;
+  policy.roll_bytes = 10;
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  ASSERT_FALSE(file.append("aaaa\n"));
+  ASSERT_FALSE(file.begin_batch(0));
+  ASSERT_FALSE(file.write_part("bbb\n"));
+  ASSERT_TRUE(file.part_passes_limit(5));  // 9 + 5 > 10: this file has no room for the batch
+  ASSERT_FALSE(file.restart_batch());
+  const auto rolled = file.rolled_files();
+  ASSERT_EQ(rolled.size(), 1u);
+  EXPECT_EQ(read(rolled[0]), "aaaa\n");  // the batch's first part went with the cut
+  EXPECT_EQ(read(dir_ / "out.log"), "");
+  // Begun on an empty file, the batch goes in whole, however large.
+  ASSERT_FALSE(file.write_part("bbb\n"));
+  ASSERT_FALSE(file.part_passes_limit(9));
+  ASSERT_FALSE(file.write_part("ccccccccc\n"));
+  ASSERT_FALSE(file.end_batch());
+  EXPECT_EQ(read(dir_ / "out.log"), "bbb\nccccccccc\n");
+  EXPECT_EQ(file.rolled_files().size(), 1u);
+}
+
+TEST_F(RollingFileTest, ABatchInPartsThatFailsIsCutBackToWhereTheBatchBegan) {
+  RollingFile file(dir_ / "out.log", {});
+  ASSERT_FALSE(file.open());
+  ASSERT_FALSE(file.append("whole\n"));
+  ASSERT_FALSE(file.begin_batch(0));
+  ASSERT_FALSE(file.write_part("part\n"));
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* previous = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 14;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const auto ec = file.write_part("0123456789\n");
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(read(dir_ / "out.log"), "whole\n");  // the first part and the partial "012" are gone
+  EXPECT_EQ(file.size(), 6u);
+  ASSERT_FALSE(file.append("part\n0123456789\n"));  // the retry, whole
+  EXPECT_EQ(read(dir_ / "out.log"), "whole\npart\n0123456789\n");
+}
+
 }  // namespace
 }  // namespace pyrolog
