@@ -40,7 +40,13 @@ bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
-    // ASCII runs, a word at a time.
+    // ASCII runs: 32 bytes at a time (four words, one test), then a word at a time.
+    while (i + 32 <= n) {
+      std::uint64_t words[4];
+      std::memcpy(words, text.data() + i, 32);
+      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) != 0) break;
+      i += 32;
+    }
     while (i + 8 <= n) {
       std::uint64_t word;
       std::memcpy(&word, text.data() + i, 8);

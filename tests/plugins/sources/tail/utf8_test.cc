@@ -24,6 +24,18 @@ TEST(Utf8, InvalidText) {
                     "abcdefgh"));  // after a word of ASCII
 }
 
+// ASCII is skipped 32 bytes at a time, then a word at a time: a bad byte must be found at every position.
+TEST(Utf8, FindsABadByteAtEveryPosition) {
+  for (std::size_t before = 0; before < 70; ++before) {
+    for (std::size_t after : {0u, 1u, 8u, 31u, 32u}) {
+      const std::string text = std::string(before, 'a') + "\xff" + std::string(after, 'b');
+      EXPECT_FALSE(is_valid_utf8(text)) << before << " bytes before, " << after << " after";
+      const std::string good = std::string(before, 'a') + "\xC3\xA9" + std::string(after, 'b');
+      EXPECT_TRUE(is_valid_utf8(good)) << before << " bytes before, " << after << " after";
+    }
+  }
+}
+
 TEST(Utf8, ReplacementReplacesEachBadByte) {
   const std::string bad = "\xff";
   const std::string e_acute = "\xC3\xA9";
