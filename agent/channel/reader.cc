@@ -48,6 +48,11 @@ Result<bool> Reader::read(Frame& frame) {
 }
 
 Result<bool> Reader::read(Frame& frame, const std::function<bool(std::uint64_t)>& have) {
+  return read(frame, have, {});
+}
+
+Result<bool> Reader::read(Frame& frame, const std::function<bool(std::uint64_t)>& have,
+                          const PayloadBuffer& into) {
   std::lock_guard lock(mu_);
   // Every pass either returns or moves (segment_, offset_) forward, and segments are finite: this ends.
   for (;;) {
@@ -96,7 +101,9 @@ Result<bool> Reader::read(Frame& frame, const std::function<bool(std::uint64_t)>
     if (have && have(item->header.seq)) {
       frame.payload.clear();  // the caller has it
     } else {
-      auto intact = file_.read_payload(*item, frame.payload);
+      frame.payload.clear();
+      auto intact = into ? file_.read_payload(*item, into(item->header.length))
+                         : file_.read_payload(*item, frame.payload);
       if (!intact) {
         core_->report_read_error(segment_, intact.error());
         return intact.error();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -54,6 +55,12 @@ class Reader {
   // asked first, and when it says yes the payload is neither read nor checked (frame.payload is left empty).
   // `have` runs with the reader's lock held; it must not call back into this Reader.
   Result<bool> read(Frame& frame, const std::function<bool(std::uint64_t)>& have);
+  // The same, with the payload read into the bytes `into(length)` returns rather than into frame.payload
+  // (left empty), so that a caller can read it straight into the buffer it keeps. `into` may be called more
+  // than once in one read (a damaged frame is skipped): the last call's bytes hold the payload. It runs with
+  // the reader's lock held.
+  using PayloadBuffer = std::function<std::span<std::byte>(std::size_t length)>;
+  Result<bool> read(Frame& frame, const std::function<bool(std::uint64_t)>& have, const PayloadBuffer& into);
 
   // Acknowledges every frame up to and including `seq`, which must have been read (Errc::not_delivered
   // otherwise). Acknowledging an older number is a no-op. Persisted in the background

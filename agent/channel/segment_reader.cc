@@ -104,6 +104,10 @@ Result<std::uint64_t> SegmentReader::find_next_header(std::uint64_t from, std::u
 
 Result<bool> SegmentReader::read_payload(const ScanItem& item, std::vector<std::byte>& out) {
   out.resize(item.header.length);
+  return read_payload(item, std::span<std::byte>(out));
+}
+
+Result<bool> SegmentReader::read_payload(const ScanItem& item, std::span<std::byte> out) {
   auto n = pread_full(fd_.get(), out, item.offset + kFrameHeaderSize);
   if (!n) return n.error();
   if (*n != out.size()) return false;  // the file shrank under us

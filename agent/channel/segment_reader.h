@@ -59,6 +59,8 @@ class SegmentReader {
   // Reads the payload of a frame item into `out` (resized to the payload length). Returns whether its
   // checksum matches.
   Result<bool> read_payload(const ScanItem& item, std::vector<std::byte>& out);
+  // Into `out`, which holds exactly item.header.length bytes.
+  Result<bool> read_payload(const ScanItem& item, std::span<std::byte> out);
   // Checks the payload checksum of a frame item, streaming through the scratch buffer.
   Result<bool> check_payload(const ScanItem& item);
 

@@ -214,7 +214,16 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       seen_data = data_generation_;
     }
     std::shared_ptr<const Batch> recent;
-    auto read = reader_->read(frame_, [&](std::uint64_t seq) { return take_recent(seq, recent); });
+    // A payload read from disk goes straight into the buffer the decoded batch keeps.
+    std::unique_ptr<char[]> buffer;
+    std::size_t size = 0;
+    auto read = reader_->read(
+        frame_, [&](std::uint64_t seq) { return take_recent(seq, recent); },
+        [&](std::size_t length) {
+          buffer = std::make_unique_for_overwrite<char[]>(length);
+          size = length;
+          return std::span<std::byte>(reinterpret_cast<std::byte*>(buffer.get()), length);
+        });
     if (!read) {
       io_errors_.add();
       std::uint64_t suppressed = 0;
@@ -240,10 +249,8 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       co_return d;
     }
     if (*read) {
-      auto buffer = std::make_unique_for_overwrite<char[]>(frame_.payload.size());
-      std::memcpy(buffer.get(), frame_.payload.data(), frame_.payload.size());
       DecodeError error;
-      auto batch = decode_batch(std::move(buffer), frame_.payload.size(), error);
+      auto batch = decode_batch(std::move(buffer), size, error);
       const std::uint64_t seq = frame_.seq;
       {
         std::lock_guard lock(mutex_);

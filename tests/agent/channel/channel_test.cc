@@ -2,7 +2,9 @@
 
 #include "channel/channel.h"
 
+#include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -144,6 +146,46 @@ TEST(Channel, AReaderSkipsThePayloadsItsCallerHasAndReadsTheOthers) {
   const auto again = read_all(**reader);
   ASSERT_EQ(again.size(), 2u);
   EXPECT_EQ(as_string(again.front().payload), record(5));
+}
+
+TEST(Channel, AReaderReadsAPayloadIntoTheCallersBufferAndSkipsADamagedOne) {
+  TempDir dir;
+  auto channel = open_channel(small_options(dir.path()));
+  for (std::uint64_t i = 1; i <= 3; ++i)
+    ASSERT_TRUE(channel->append_and_wait(as_bytes(record(i))).ok());
+  // Damage the second payload on disk: its checksum no longer matches when it is read.
+  const auto segments = testing::segment_files(dir.path());
+  ASSERT_EQ(segments.size(), 1u);
+  const auto bytes = testing::read_file(segments[0]);
+  const std::string second = record(2);
+  const auto needle = as_bytes(second);
+  const auto at = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end());
+  ASSERT_NE(at, bytes.end());
+  {
+    std::fstream file(segments[0], std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(at - bytes.begin() + 10);
+    file.put('!');
+  }
+  auto reader = channel->open_reader("main");
+  std::vector<std::size_t> asked;
+  std::vector<std::byte> buffer;
+  const Reader::PayloadBuffer into = [&](std::size_t length) {
+    asked.push_back(length);
+    buffer.assign(length, std::byte{0});
+    return std::span<std::byte>(buffer);
+  };
+  Frame frame;
+  auto got = (*reader)->read(frame, {}, into);
+  ASSERT_TRUE(got.ok() && *got);
+  EXPECT_EQ(frame.seq, 1u);
+  EXPECT_TRUE(frame.payload.empty());
+  EXPECT_EQ(as_string(buffer), record(1));
+  got = (*reader)->read(frame, {}, into);  // the damaged second is skipped; the third is in the buffer
+  ASSERT_TRUE(got.ok() && *got);
+  EXPECT_EQ(frame.seq, 3u);
+  EXPECT_EQ(as_string(buffer), record(3));
+  EXPECT_EQ(asked.size(), 3u);
+  EXPECT_EQ(channel->stats().corrupt_frames_skipped, 1u);
 }
 
 TEST(Channel, AckRules) {
