@@ -4,6 +4,7 @@
 #include <array>
 
 #include "codec/json_writer.h"
+#include "event/field_names.h"
 
 namespace pyrolog {
 
@@ -128,10 +129,13 @@ void EventEncoder::drop_overwritten(const Field* first) {
 }
 
 namespace {
-bool same_names(const std::vector<std::string>& names, std::span<const Field> fields) {
+bool same_names(const std::vector<std::string>& names, const std::vector<const char*>& interned,
+                std::span<const Field> fields) {
   if (names.size() != fields.size()) return false;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] != fields[i].name) return false;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view name = fields[i].name;
+    if (name.data() == interned[i] && name.size() == names[i].size()) continue;
+    if (names[i] != name) return false;
   }
   return true;
 }
@@ -139,7 +143,7 @@ bool same_names(const std::vector<std::string>& names, std::span<const Field> fi
 
 const EventEncoder::Shape& EventEncoder::shape_of(std::span<const Field> fields) {
   for (std::size_t i = 0; i < shapes_.size(); ++i) {
-    if (!same_names(shapes_[i].names, fields)) continue;
+    if (!same_names(shapes_[i].names, shapes_[i].interned, fields)) continue;
     if (i > 0) std::swap(shapes_[0], shapes_[i]);
     return shapes_[0];
   }
@@ -151,8 +155,11 @@ const EventEncoder::Shape& EventEncoder::shape_of(std::span<const Field> fields)
 
 void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
   shape.names.assign(fields.size(), {});
-  for (std::size_t i = 0; i < fields.size(); ++i)
+  shape.interned.assign(fields.size(), nullptr);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
     shape.names[i].assign(fields[i].name);
+    if (FieldNames::is_interned(fields[i].name)) shape.interned[i] = fields[i].name.data();
+  }
   sorted_.clear();
   for (const Field& f : fields) {
     if (under_envelope(f.name)) continue;  // the envelope's own keys win

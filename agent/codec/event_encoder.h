@@ -38,6 +38,10 @@ class EventEncoder {
  private:
   struct Shape {
     std::vector<std::string> names;  // the field names in field order: what an event must have to use it
+    // For each name, its interned bytes (FieldNames) when the event it was laid out from had an interned
+    // view, else null: an event whose view has the same address and size has the same name, no bytes
+    // compared.
+    std::vector<const char*> interned;
     struct Step {
       std::uint32_t field;  // index in the event's fields of the value to write
       std::string before;   // the text before it: closing and opening braces, a comma, the key

@@ -26,6 +26,13 @@ std::string_view FieldNames::intern(std::string_view name) {
   return *t.names.emplace(name).first;
 }
 
+bool FieldNames::is_interned(std::string_view name) {
+  Table& t = table();
+  std::lock_guard lock(t.mutex);
+  const auto it = t.names.find(std::string(name));
+  return it != t.names.end() && it->data() == name.data();
+}
+
 std::size_t FieldNames::size() {
   Table& t = table();
   std::lock_guard lock(t.mutex);

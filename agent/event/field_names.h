@@ -16,6 +16,9 @@ class FieldNames {
  public:
   // A view of `name` valid until the process exits.
   static std::string_view intern(std::string_view name);
+  // True when `name` is a view that intern() returned: the very bytes, not merely equal ones. Such a view's
+  // address names it for good, so two of them are equal exactly when their addresses and sizes are.
+  static bool is_interned(std::string_view name);
   // Distinct names interned so far.
   static std::size_t size();
 };

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "event/field_names.h"
+
 namespace pyrolog {
 namespace {
 
@@ -328,6 +330,39 @@ TEST(EventEncoder, CyclingThroughMoreShapesThanItKeeps) {
       SCOPED_TRACE("round " + std::to_string(round) + " shape " + std::to_string(shape));
       EXPECT_EQ(StrictParser::parse(out), encode(fields, "m"));
     }
+  }
+}
+
+// A layout remembers which of its names were interned, and an event with those very views matches it without
+// comparing bytes; names with the same text elsewhere (from data) still match by their bytes, and others not.
+TEST(EventEncoder, InternedAndStoredNamesAreMatchedAlike) {
+  const std::string_view host = FieldNames::intern("host");
+  const std::string_view code = FieldNames::intern("http.code");
+  EventEncoder encoder(Encoding::json);
+  Batch batch;
+  Event& interned = batch.add_event(0, batch.store("a"));
+  batch.append(interned, host, Value::string("web-1"));
+  batch.append(interned, code, Value::integer(200));
+  Event& stored = batch.add_event(0, batch.store("b"));
+  batch.append(stored, batch.store("host"), Value::string("web-2"));
+  batch.append(stored, batch.store("http.code"), Value::integer(404));
+  Event& other = batch.add_event(0, batch.store("c"));
+  batch.append(other, host, Value::string("web-3"));
+  batch.append(other, batch.store("http.kode"), Value::integer(500));
+  std::string out;
+  for (const Event& e : batch.events()) {
+    out.clear();
+    encoder.append_line(out, batch, e);
+    const auto parsed = StrictParser::parse(out);
+    if (&e == &batch.events()[2]) {
+      EXPECT_EQ(parsed["http"]["kode"], 500);
+      EXPECT_FALSE(parsed["http"].contains("code"));
+    } else {
+      EXPECT_EQ(parsed["http"]["code"], &e == &batch.events()[0] ? 200 : 404);
+    }
+    EXPECT_EQ(parsed["host"], &e == &batch.events()[0]   ? "web-1"
+                              : &e == &batch.events()[1] ? "web-2"
+                                                         : "web-3");
   }
 }
 
