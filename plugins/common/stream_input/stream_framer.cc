@@ -51,6 +51,19 @@ void Framer::add_to_line(std::string_view bytes) {
   if (!line_overlong_ || options_.overlong == Overlong::truncate) current_.append(bytes);
 }
 
+std::size_t Framer::find_delimiter(std::string_view data) const {
+  // memchr: libc's vectorised search, many times faster than a byte loop on lines of a few hundred bytes.
+  const void* newline = std::memchr(data.data(), '\n', data.size());
+  std::size_t end = newline == nullptr
+                        ? data.size()
+                        : static_cast<std::size_t>(static_cast<const char*>(newline) - data.data());
+  if (options_.nul_delimiter && end > 0) {
+    const void* nul = std::memchr(data.data(), '\0', end);
+    if (nul != nullptr) end = static_cast<std::size_t>(static_cast<const char*>(nul) - data.data());
+  }
+  return end;
+}
+
 void Framer::feed(std::string_view data, const OnFrame& on_frame) {
   while (!data.empty()) {
     switch (state_) {
@@ -133,10 +146,7 @@ void Framer::feed(std::string_view data, const OnFrame& on_frame) {
         break;
       }
       case State::line: {
-        std::size_t end = 0;
-        while (end < data.size() && !is_delimiter(data[end])) {
-          ++end;
-        }
+        const std::size_t end = find_delimiter(data);
         if (end == data.size()) {
           add_to_line(data);
           data = {};

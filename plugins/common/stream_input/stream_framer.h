@@ -63,7 +63,8 @@ class Framer {
   void start_octets(std::uint64_t length);
   // Appends to the line in progress within the limit.
   void add_to_line(std::string_view bytes);
-  bool is_delimiter(char c) const { return c == '\n' || (options_.nul_delimiter && c == '\0'); }
+  // The offset of the first delimiter (a newline, or NUL with nul_delimiter) in `data`, or its size if none.
+  std::size_t find_delimiter(std::string_view data) const;
   bool exact_newline() const { return options_.exact_lines && options_.framing == Framing::newline; }
 
   FramerOptions options_;

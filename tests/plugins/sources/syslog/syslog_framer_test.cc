@@ -77,7 +77,8 @@ TEST(SyslogFramer, NulDelimiter) {
   FramerOptions o = with(Framing::automatic);
   o.nul_delimiter = true;
   const std::string in("<13>a\0<14>b\n<15>c\0", 18);
-  EXPECT_EQ(frame(in, o).frames, (Frames{"<13>a", "<14>b", "<15>c"}));
+  for (std::size_t piece : {0u, 1u, 2u, 5u, 7u})
+    EXPECT_EQ(frame(in, o, piece).frames, (Frames{"<13>a", "<14>b", "<15>c"})) << piece;
   EXPECT_EQ(frame(in, with(Framing::newline)).frames,
             (Frames{std::string("<13>a\0<14>b", 11), std::string("<15>c\0", 6)}));
 }
