@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <sys/resource.h>
 
@@ -20,6 +21,21 @@ class RollingFileTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `write` with files limited to `limit` bytes (RLIMIT_FSIZE): a write past the limit fails with EFBIG
+  // after writing what fits, a partial write. Returns what `write` returned.
+  static std::error_code with_file_size_limit(rlim_t limit, const std::function<std::error_code()>& write) {
+    struct rlimit old {};
+    EXPECT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+    auto* previous = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old;
+    small.rlim_cur = limit;
+    EXPECT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    const auto ec = write();
+    EXPECT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
+    std::signal(SIGXFSZ, previous);
+    return ec;
+  }
 
   static std::string read(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -119,20 +135,10 @@ TEST_F(RollingFileTest, RollsByAgeOnlyWhenNotEmpty) {
 }
 
 TEST_F(RollingFileTest, AFailedWriteIsCutBackSoARetryDoesNotDuplicate) {
-  // RLIMIT_FSIZE makes a write past the limit fail with EFBIG after writing what fits: a partial append.
   RollingFile file(dir_ / "out.log", {});
   ASSERT_FALSE(file.open());
   ASSERT_FALSE(file.append("whole\n"));
-  struct rlimit old {};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
-  auto* previous = std::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit small = old;
-  small.rlim_cur = 10;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  const auto ec = file.append("0123456789\n");
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
-  std::signal(SIGXFSZ, previous);
-  EXPECT_TRUE(ec);
+  EXPECT_TRUE(with_file_size_limit(10, [&] { return file.append("0123456789\n"); }));
   EXPECT_EQ(read(dir_ / "out.log"), "whole\n");  // the partial "0123" is gone
   EXPECT_EQ(file.size(), 6u);
   ASSERT_FALSE(file.append("0123456789\n"));  // the retry
@@ -188,16 +194,7 @@ TEST_F(RollingFileTest, ABatchInPartsThatFailsIsCutBackToWhereTheBatchBegan) {
   ASSERT_FALSE(file.append("whole\n"));
   ASSERT_FALSE(file.begin_batch(0));
   ASSERT_FALSE(file.write_part("part\n"));
-  struct rlimit old {};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
-  auto* previous = std::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit small = old;
-  small.rlim_cur = 14;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  const auto ec = file.write_part("0123456789\n");
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
-  std::signal(SIGXFSZ, previous);
-  EXPECT_TRUE(ec);
+  EXPECT_TRUE(with_file_size_limit(14, [&] { return file.write_part("0123456789\n"); }));
   EXPECT_EQ(read(dir_ / "out.log"), "whole\n");  // the first part and the partial "012" are gone
   EXPECT_EQ(file.size(), 6u);
   ASSERT_FALSE(file.append("part\n0123456789\n"));  // the retry, whole
