@@ -137,7 +137,11 @@ TEST_F(TailSourceTest, TruncationWithoutACopyStartsAgainAtZero) {
 
 TEST_F(TailSourceTest, ADeletedFileIsReadToItsEndAndReleased) {
   append(log("gone.log"), "1\n");
-  TailHarness h(dir, tail_config(dir));
+  // The writer below appends after the deletion; rotate_wait must outlast the gap between the two, which a
+  // loaded machine under TSan stretched past the usual 200 ms (the file was released before the write).
+  TailConfig config = tail_config(dir);
+  config.rotate_wait = std::chrono::seconds(2);
+  TailHarness h(dir, config);
   ASSERT_TRUE(h.ctx.wait_for_lines(1));
   {
     // A writer still holds it and writes after the deletion.
