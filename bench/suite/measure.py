@@ -50,23 +50,26 @@ def tree_cpu_and_peak(pid: int) -> tuple[float, float]:
 
 
 class LineCounter:
-    """Counts the newlines of a file that grows, reading only what was added since the last call."""
+    """Counts the newlines of a file that grows, reading only what was added since the last call. It reads
+    through one buffer of 1 MiB, reused: reading in larger fresh chunks (16 MiB objects) took memory bandwidth
+    and cache from the agent being measured, on a machine of two cores."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.offset = 0
         self.lines = 0
+        self.buffer = bytearray(1 << 20)
 
     def update(self) -> int:
         try:
-            with open(self.path, "rb") as f:
+            with open(self.path, "rb", buffering=0) as f:
                 f.seek(self.offset)
                 while True:
-                    chunk = f.read(16 << 20)
-                    if not chunk:
+                    n = f.readinto(self.buffer)
+                    if not n:
                         break
-                    self.offset += len(chunk)
-                    self.lines += chunk.count(b"\n")
+                    self.offset += n
+                    self.lines += self.buffer.count(b"\n", 0, n)
         except FileNotFoundError:
             pass
         return self.lines
