@@ -89,7 +89,9 @@ def markdown(results: list[dict], ceiling_runs: list[dict], meta: dict, scenario
         f"Run of {meta['date']} on {meta['machine']}; load average {meta['load']}; {meta['repetitions']} "
         f"repetition(s), {meta['minutes']:.1f} minutes. Input: {n:,} access lines "
         f"({meta['access_bytes'] / 1e6:,.0f} MB)" + (f", {n:,} syslog lines ({meta['syslog_bytes'] / 1e6:,.0f} MB)"
-                                                    if meta["syslog_bytes"] else "") + f". Pyrolog: `{meta['pyrolog']}`.",
+                                                    if meta["syslog_bytes"] else "") + f". Pyrolog: `{meta['pyrolog']}`." + (
+            " Memory warmed before each run and ceiling (see Method)." if meta.get("warm") else
+            " Memory not warmed (`--no-warm`)."),
         "",
         "| scenario | agent | lines/s (median) | min – max | MB/s | wall s | CPU s per GB | CPU µs per line "
         "| peak RSS MiB | Pyrolog's lines/s ÷ this | this CPU ÷ Pyrolog's |",
@@ -129,7 +131,8 @@ def markdown(results: list[dict], ceiling_runs: list[dict], meta: dict, scenario
             lines.append(f"- parse ceiling not measured: {ceiling_runs[0].get('parse_error', '')}")
         write = _stats([c["write_bytes"] / c["write"] / 1e6 for c in ceiling_runs])
         lines.append(f"- sequential write of {ceiling_runs[0]['write_bytes'] / 1e6:,.0f} MB (the largest "
-                     f"output of the run, the parse scenario's JSON) through the page cache: {write[0]:,.0f} MB/s "
+                     f"output of the run, the parse scenario's JSON) through the page cache"
+                     + (", into warmed memory" if meta.get("warm") else "") + f": {write[0]:,.0f} MB/s "
                      f"({write[1]:,.0f} – {write[2]:,.0f})")
     t = targets(summary)
     if t:
