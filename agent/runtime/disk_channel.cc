@@ -48,7 +48,11 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
       from_memory_(
           sink_metrics.counter("channel_batches_from_memory",
                                "Disk channel: batches handed to the sink from memory, without reading "
-                               "their frames back from disk (they are on disk all the same).")) {
+                               "their frames back from disk (they are on disk all the same).")),
+      from_disk_(sink_metrics.counter("channel_batches_from_disk",
+                                      "Disk channel: batches handed to the sink by reading their frames back "
+                                      "from disk and decoding them (it was behind by more than the recent "
+                                      "batches kept in memory, or the agent restarted).")) {
   sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
       .set(static_cast<std::int64_t>(config_.max_bytes.bytes));
 }
@@ -265,6 +269,7 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
         ack(std::move(skip));
         continue;
       }
+      from_disk_.add();
       Delivery d;
       d.sequence = seq;
       d.batch = std::make_shared<const Batch>(std::move(*batch));

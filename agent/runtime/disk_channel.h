@@ -66,6 +66,7 @@ class DiskChannel final : public Channel {
   Gauge& segments_gauge_;
   Counter& io_errors_;
   Counter& from_memory_;
+  Counter& from_disk_;
   log::RateLimit full_log_;
   log::RateLimit error_log_;
 

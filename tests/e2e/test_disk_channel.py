@@ -80,10 +80,13 @@ def test_undelivered_batches_wait_in_the_disk_channel_for_the_next_start(agents,
     assert inspect.returncode == 0
     assert "reader sink" in inspect.stdout and "behind by 0 frame" not in inspect.stdout
 
-    # The disk has room again; a new start delivers everything, once, in order.
+    # The disk has room again; a new start delivers everything, once, in order, read back from disk.
     os.unlink(out)
-    agent2 = agents(config(tmp_path))
+    agent2 = agents(config(tmp_path, http=True))
     wait_until(lambda: count_lines(out) >= len(lines), 30, "every line after the restart")
+    port = agent2.listening_port("http")
+    assert counter(port, "pyrolog_channel_batches_from_disk_total") > 0
+    assert counter(port, "pyrolog_channel_batches_from_memory_total") == 0
     assert agent2.stop() == 0
     assert out.read_bytes() == b"".join(lines)
     assert "behind by 0 frame(s)" in channel_cmd("inspect", str(channel_dir)).stdout
