@@ -9,7 +9,10 @@ It starts a single-node broker with the test harness (tests/harness/kafka, on fr
 writes the lines to a file once, compiles bench/kafka_bare_producer.cc, and alternates bare and agent runs, each
 into a fresh topic. The agent's time runs from its start until the topic's high watermarks add up to every
 line (polled every 20 ms by `kafka_bare_producer watch`); its CPU time and peak memory come from /proc. The
-bare producer times itself from its first message to its last delivery report. See docs/benchmarks.md.
+bare producer times itself from its first message to its last delivery report. Before each run, bare or agent,
+it writes and deletes a scratch file (`--no-warm`: not), as the suite does (bench/suite/measure.py,
+warm_memory): the broker's log and the disk channel's segments then go into memory the host has backed. See
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "harness" / "kafka"))
 
 import kafka_harness as kh  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench" / "suite"))
+import measure  # noqa: E402
 
 # The sink's defaults, spelled as librdkafka properties, so both producers send alike.
 PRODUCER_SETTINGS = {
@@ -106,7 +113,7 @@ CHANNELS = {"memory": "type: memory, max_bytes: 512MiB", "disk": "type: disk", "
             "disk-nosync": "type: disk, sync: never", "memory-default": "type: memory"}
 
 
-def agent_config(workdir: Path, lines: Path, bootstrap: str, topic: str, variant: str) -> str:
+def agent_config(workdir: Path, lines: Path, bootstrap: str, topic: str, variant: str, http_port: int) -> str:
     _, grok, channel = VARIANTS[variant]
     transforms = """transforms:
   parse:
@@ -116,6 +123,8 @@ def agent_config(workdir: Path, lines: Path, bootstrap: str, topic: str, variant
 """ if grok else ""
     return f"""
 data_dir: {workdir}/state
+http:
+  address: 127.0.0.1:{http_port}
 sources:
   access:
     type: tail
@@ -146,7 +155,8 @@ def run_agent(pyrolog: str, exe: Path, bootstrap: str, topic: str, lines: Path, 
               workdir: Path, variant: str) -> dict:
     workdir.mkdir(parents=True)
     config = workdir / "pyrolog.yaml"
-    config.write_text(agent_config(workdir, lines, bootstrap, topic, variant))
+    http_port = measure.free_port()
+    config.write_text(agent_config(workdir, lines, bootstrap, topic, variant, http_port))
     log = open(workdir / "agent.log", "wb")
     began = time.time()
     proc = subprocess.Popen([pyrolog, "run", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT)
@@ -158,11 +168,27 @@ def run_agent(pyrolog: str, exe: Path, bootstrap: str, topic: str, lines: Path, 
                                f"{(workdir / 'agent.log').read_text()[-3000:]}")
         seconds = json.loads(watched.stdout)["seconds_since_epoch"] - began
         cpu, peak = proc_cpu_and_peak(proc.pid)
+        batches = channel_batches(http_port)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
         log.close()
-    return {"seconds": seconds, "cpu": cpu, "rss_mb": peak, "messages": n, "bytes": nbytes}
+    return {"seconds": seconds, "cpu": cpu, "rss_mb": peak, "messages": n, "bytes": nbytes, **batches}
+
+
+def channel_batches(http_port: int) -> dict:
+    """The disk channel's batches handed to the sink from memory and read back from disk ({} otherwise)."""
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics", timeout=10).read().decode()
+    except OSError:
+        return {}
+    out = {}
+    for key, name in (("from_memory", "pyrolog_channel_batches_from_memory_total"),
+                      ("from_disk", "pyrolog_channel_batches_from_disk_total")):
+        values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{")]
+        if values:
+            out[key] = int(sum(values))
+    return out
 
 
 def row(name: str, runs: list[dict], ceiling: float | None = None) -> str:
@@ -185,6 +211,8 @@ def main() -> int:
     parser.add_argument("--pyrolog", default=str(ROOT / "build" / "release" / "pyrolog"))
     parser.add_argument("--version", default=kh.MAIN_VERSION, help="Kafka version of the broker")
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
+    parser.add_argument("--no-warm", dest="warm", action="store_false",
+                        help="do not write and delete a scratch file before each run")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="pyrolog-kafka-bench."))
@@ -204,6 +232,8 @@ def main() -> int:
             for kind in ["bare", *variants]:
                 topic = f"bench-{kind}-{rep}"
                 cluster.create_topic(topic, partitions=PARTITIONS)
+                if args.warm:  # the broker's log and the channel's segments: about twice the input
+                    measure.warm_memory(workdir, min(measure.WARM_MAX, 2 * nbytes))
                 if kind == "bare":
                     r = run_bare(exe, bootstrap, topic, lines)
                     bare.append(r)
@@ -211,14 +241,21 @@ def main() -> int:
                     r = run_agent(args.pyrolog, exe, bootstrap, topic, lines, args.lines, nbytes,
                                   workdir / f"{kind}-{rep}", kind)
                     agent[kind].append(r)
+                read_back = (f", batches from memory {r['from_memory']:,}, from disk {r['from_disk']:,}"
+                             if "from_disk" in r else "")
                 print(f"  {kind} {rep}: {r['messages'] / r['seconds']:,.0f} events/s, {r['cpu']:.1f} CPU s, "
-                      f"{r['rss_mb']:.0f} MB peak", file=sys.stderr)
+                      f"{r['rss_mb']:.0f} MB peak{read_back}", file=sys.stderr)
         ceiling = statistics.median(r["messages"] / r["seconds"] for r in bare)
         print("| run | seconds | events/s | MB/s | CPU s per GB | peak MB | of bare | all runs, events/s |")
         print("|---|---:|---:|---:|---:|---:|---:|---|")
         print(row("bare librdkafka producer", bare))
         for v in variants:
             print(row(f"pyrolog: {VARIANTS[v][0]}", agent[v], ceiling))
+        for v in variants:
+            runs = [r for r in agent[v] if "from_disk" in r]
+            if runs:
+                shares = ", ".join(f"{r['from_disk'] / max(1, r['from_disk'] + r['from_memory']):.0%}" for r in runs)
+                print(f"\n{VARIANTS[v][0]}: batches the sink read back from disk (not from memory), each run: {shares}")
     finally:
         cluster.stop()
         if not args.keep:

@@ -75,6 +75,12 @@ class LineCounter:
         return self.lines
 
 
+# The most warm_memory is asked to warm: this machine's kernel returns free memory to the host once more than
+# 1 GiB of it waits (/sys/module/page_reporting/parameters/max_waiting_mib), so memory freed beyond that is
+# cold again.
+WARM_MAX = 1000 * 1000 * 1000
+
+
 def warm_memory(directory: Path, nbytes: int) -> None:
     """Writes nbytes to a scratch file in directory and deletes it, so that the next nbytes of page cache come
     from memory the machine has just used. On a virtual machine that returns free memory to its host (free

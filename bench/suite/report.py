@@ -64,7 +64,7 @@ def targets(summary: dict) -> list[str]:
     if "lps" in disk:
         lps = disk["lps"][0]
         out.append(f"file → parse → JSON through the disk channel, ≥ 750,000 lines/s: {verdict(lps >= 750e3)}, "
-                   f"{lps:,.0f} ({100 * lps / 750e3:.0f} %); peak RSS {disk['rss']:.0f} MiB "
+                   f"{lps:,.0f} ({100 * lps / 750e3:.0f} %), {disk['cpu_us']:.2f} µs of CPU a line; peak RSS {disk['rss']:.0f} MiB "
                    f"({verdict(disk['rss'] < 64)} < 64 MiB)")
     for scenario, label in (("file_file", "file → file"), ("tcp_file", "TCP → file")):
         mine, best = summary.get((scenario, "pyrolog"), {}), _best_peer(summary, scenario)
