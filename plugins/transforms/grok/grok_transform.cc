@@ -70,12 +70,41 @@ GrokTransform::GrokTransform(const GrokTransformConfig& config, GrokSetup setup)
   }
 }
 
+bool GrokTransform::disjoint_from_pattern(std::span<const Field> existing, const PatternFields& f,
+                                          ExistingNames& kept) {
+  // Within one batch a name's bytes stay where they are, so the same address and size is the same name.
+  const bool fits = existing.size() <= kept.names.size();
+  if (fits && kept.pattern == &f && kept.count == existing.size()) {
+    bool same = true;
+    for (std::size_t i = 0; i < existing.size() && same; ++i) {
+      same =
+          existing[i].name.data() == kept.names[i].data() && existing[i].name.size() == kept.names[i].size();
+    }
+    if (same) return kept.disjoint;
+  }
+  bool disjoint = true;
+  for (const Field& field : existing) {
+    for (const FieldSlot& slot : f.slots)
+      disjoint = disjoint && slot.name != field.name;
+  }
+  if (fits) {
+    kept.pattern = &f;
+    kept.count = existing.size();
+    for (std::size_t i = 0; i < existing.size(); ++i)
+      kept.names[i] = existing[i].name;
+    kept.disjoint = disjoint;
+  }
+  return disjoint;
+}
+
 void GrokTransform::apply(Batch& batch, Event& event, std::size_t pattern,
-                          std::span<const grok::Capture> captures, Tally& t) {
+                          std::span<const grok::Capture> captures, Tally& t, ExistingNames& kept) {
   const PatternFields& f = fields_[pattern];
   const std::uint32_t existing = event.field_count;  // fields the event had before this match
-  if (existing == 0 && !f.repeated && !f.has_message) {
-    // The common case (a line parsed for the first time): every capture is a new field.
+  if (!f.repeated && !f.has_message &&
+      (existing == 0 || disjoint_from_pattern(batch.fields(event).first(existing), f, kept))) {
+    // The common case (a line parsed for the first time, with at most the source's own fields): every
+    // capture is a new field.
     for (const grok::Capture& c : captures) {
       bool converted = true;
       const Value value = grok_capture_value_fast(c, converted);
@@ -118,6 +147,7 @@ void GrokTransform::transform(Batch& batch) {
   // the end of the pool before the first one is added.
   batch.reserve_fields(batch.size() * max_fields_ + batch.pooled_fields());
   Tally t;
+  ExistingNames kept;
   for (Event& event : batch.events()) {
     std::string_view text;
     if (field_is_message_) {
@@ -133,7 +163,7 @@ void GrokTransform::transform(Batch& batch) {
     switch (r.result.status) {
       case grok::MatchStatus::kMatched:
         ++t.matched;
-        apply(batch, event, r.pattern_index, r.result.captures, t);
+        apply(batch, event, r.pattern_index, r.result.captures, t, kept);
         break;
       case grok::MatchStatus::kNoMatch:
         ++t.no_match;

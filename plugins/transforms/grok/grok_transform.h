@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -46,8 +47,20 @@ class GrokTransform final : public InPlaceTransform {
                   conversion_failed = 0;
   };
 
+  // Whether none of the fields an event had before its match (the source's, such as a file's path and
+  // offset) has a name the pattern sets, so that every capture is simply appended. The events of one batch
+  // mostly carry the same names at the same addresses: the last answer is kept for one batch, by address.
+  struct ExistingNames {
+    const PatternFields* pattern = nullptr;
+    std::array<std::string_view, 4> names{};
+    std::size_t count = 0;  // 0: nothing kept
+    bool disjoint = false;
+  };
+  static bool disjoint_from_pattern(std::span<const Field> existing, const PatternFields& f,
+                                    ExistingNames& kept);
+
   void apply(Batch& batch, Event& event, std::size_t pattern, std::span<const grok::Capture> captures,
-             Tally& t);
+             Tally& t, ExistingNames& kept);
 
   grok::GrokMultiMatcher matcher_;
   std::vector<PatternFields> fields_;

@@ -128,6 +128,35 @@ TEST(GrokTransformTest, OverwriteDecidesWhoWinsAnExistingField) {
   EXPECT_EQ(b2.events()[0].field_count, 1u);
 }
 
+TEST(GrokTransformTest, FieldsAnEventAlreadyHasAreKeptBesideTheCapturesWhateverTheirNeighbours) {
+  // A source's fields (a file's path) come before the captures. Events with the same names at the same
+  // addresses share one check of those names against the pattern's; a name with other bytes at another
+  // address, or the same bytes at another address, is checked anew.
+  auto t = make_transform("grok", "match: ['^%{WORD:level} %{GREEDYDATA:text}$']");
+  Batch batch = make_batch({"ERROR a", "WARN b", "INFO c", "DEBUG d", "TRACE e"});
+  auto events = batch.events();
+  for (std::size_t i : {0u, 1u, 3u})
+    batch.append(events[i], "file", Value::string("/var/log/x.log"));
+  batch.append(events[2], "level", Value::string("preset"));
+  batch.append(events[4], batch.store("level"), Value::string("stored"));
+  Batch b = run_one(*t, std::move(batch));
+  for (std::size_t i : {0u, 1u, 3u}) {
+    const Event& e = b.events()[i];
+    const auto fields = b.fields(e);
+    ASSERT_EQ(fields.size(), 3u) << i;
+    EXPECT_EQ(fields[0].name, "file");
+    EXPECT_EQ(fields[1].name, "level");
+    EXPECT_EQ(fields[2].name, "text");
+  }
+  EXPECT_EQ(field(b, b.events()[0], "level"), "ERROR");
+  EXPECT_EQ(field(b, b.events()[3], "text"), "d");
+  EXPECT_EQ(field(b, b.events()[2], "level"), "preset");  // not in overwrite: kept
+  EXPECT_EQ(field(b, b.events()[2], "text"), "c");
+  EXPECT_EQ(b.events()[2].field_count, 2u);
+  EXPECT_EQ(field(b, b.events()[4], "level"), "stored");
+  EXPECT_EQ(b.events()[4].field_count, 2u);
+}
+
 TEST(GrokTransformTest, NestedFieldNamesInBothSpellings) {
   auto t = make_transform("grok",
                           "match: ['^%{WORD:[http][verb]} %{INT:http.status:int}$']\n"
