@@ -254,8 +254,10 @@ def main() -> int:
         for v in variants:
             runs = [r for r in agent[v] if "from_disk" in r]
             if runs:
-                shares = ", ".join(f"{r['from_disk'] / max(1, r['from_disk'] + r['from_memory']):.0%}" for r in runs)
-                print(f"\n{VARIANTS[v][0]}: batches the sink read back from disk (not from memory), each run: {shares}")
+                shares = ", ".join(f"{r['from_disk'] / max(1, r['from_disk'] + r['from_memory']):.0%}"
+                                   for r in runs)
+                print(f"\n{VARIANTS[v][0]}: batches the sink read back from disk (not from memory), each run: "
+                      f"{shares}")
     finally:
         cluster.stop()
         if not args.keep:
