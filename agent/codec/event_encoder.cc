@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "codec/json_writer.h"
 #include "event/field_names.h"
@@ -51,6 +52,14 @@ void EventEncoder::append_line(std::string& out, const Batch& batch, const Event
 }
 
 namespace {
+template <std::size_t N>
+char* put_literal(char* at, const char (&text)[N]) {
+  std::memcpy(at, text, N - 1);
+  return at + N - 1;
+}
+// `{"timestamp":"2026-11-21T03:43:51.123456789Z","message":`
+constexpr std::size_t kEnvelopeRoom = 64;
+
 // The dotted path's components shared by `a` and `b`, counted in components.
 std::size_t common_parents(std::string_view a, std::string_view b) {
   std::size_t n = 0;
@@ -129,12 +138,13 @@ void EventEncoder::drop_overwritten(const Field* first) {
 }
 
 namespace {
-bool same_names(const std::vector<std::string>& names, const std::vector<const char*>& interned,
+template <typename Interned>
+bool same_names(const std::vector<std::string>& names, const std::vector<Interned>& interned,
                 std::span<const Field> fields) {
   if (names.size() != fields.size()) return false;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const std::string_view name = fields[i].name;
-    if (name.data() == interned[i] && name.size() == names[i].size()) continue;
+    if (name.data() == interned[i].data && name.size() == interned[i].size) continue;
     if (names[i] != name) return false;
   }
   return true;
@@ -142,23 +152,38 @@ bool same_names(const std::vector<std::string>& names, const std::vector<const c
 }  // namespace
 
 const EventEncoder::Shape& EventEncoder::shape_of(std::span<const Field> fields) {
-  for (std::size_t i = 0; i < shapes_.size(); ++i) {
-    if (!same_names(shapes_[i].names, shapes_[i].interned, fields)) continue;
-    if (i > 0) std::swap(shapes_[0], shapes_[i]);
-    return shapes_[0];
+  ++events_;
+  if (last_shape_ < shapes_.size() &&
+      same_names(shapes_[last_shape_].names, shapes_[last_shape_].interned, fields)) {
+    shapes_[last_shape_].used = events_;
+    return shapes_[last_shape_];
   }
-  if (shapes_.size() < kMaxShapes) shapes_.emplace_back();
-  std::rotate(shapes_.begin(), shapes_.end() - 1, shapes_.end());  // the new or least recently used, first
-  lay_out(fields, shapes_[0]);
-  return shapes_[0];
+  std::size_t i = 0;
+  while (i < shapes_.size() && !same_names(shapes_[i].names, shapes_[i].interned, fields))
+    ++i;
+  if (i == shapes_.size()) {
+    if (shapes_.size() < kMaxShapes) {
+      shapes_.emplace_back();
+    } else {
+      i = static_cast<std::size_t>(
+          std::min_element(shapes_.begin(), shapes_.end(),
+                           [](const Shape& a, const Shape& b) { return a.used < b.used; }) -
+          shapes_.begin());
+    }
+    lay_out(fields, shapes_[i]);
+  }
+  last_shape_ = i;
+  shapes_[i].used = events_;
+  return shapes_[i];
 }
 
 void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
   shape.names.assign(fields.size(), {});
-  shape.interned.assign(fields.size(), nullptr);
+  shape.interned.assign(fields.size(), {});
   for (std::size_t i = 0; i < fields.size(); ++i) {
     shape.names[i].assign(fields[i].name);
-    if (FieldNames::is_interned(fields[i].name)) shape.interned[i] = fields[i].name.data();
+    if (FieldNames::is_interned(fields[i].name))
+      shape.interned[i] = {fields[i].name.data(), fields[i].name.size()};
   }
   sorted_.clear();
   for (const Field& f : fields) {
@@ -171,6 +196,7 @@ void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
                    [](const Field* a, const Field* b) { return a->name < b->name; });
   drop_overwritten(fields.data());
   shape.steps.clear();
+  shape.texts.clear();
   std::string text;  // written before the next value
   std::string_view previous;
   std::size_t open = 0;                                // nested objects open
@@ -192,7 +218,10 @@ void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
     if (need_comma) text += ',';
     append_json_string(text, component(name, depth));
     text += ':';
-    shape.steps.push_back({static_cast<std::uint32_t>(f - fields.data()), std::move(text)});
+    shape.steps.push_back({static_cast<std::uint32_t>(f - fields.data()),
+                           static_cast<std::uint32_t>(shape.texts.size()),
+                           static_cast<std::uint32_t>(text.size())});
+    shape.texts += text;
     text.clear();
     need_comma = true;
     previous = name;
@@ -200,25 +229,61 @@ void EventEncoder::lay_out(std::span<const Field> fields, Shape& shape) {
   for (; open > 0; --open)
     text += '}';
   text += '}';
-  shape.after = std::move(text);
+  shape.after = static_cast<std::uint32_t>(shape.texts.size());
+  shape.after_size = static_cast<std::uint32_t>(text.size());
+  shape.texts += text;
+  shape.text_size = shape.texts.size();
+  shape.texts.append(kTextBlock, '\0');
 }
 
 void EventEncoder::append_json(std::string& out, const Batch& batch, const Event& event) {
-  if (with_timestamp_) {
-    out += "{\"timestamp\":\"";
-    append_rfc3339(out, event.timestamp);
-    out += with_message_ ? "\",\"message\":" : "\"";
-  } else {
-    out += with_message_ ? "{\"message\":" : "{";
-  }
-  if (with_message_) append_json_string(out, event.raw);
   const auto fields = batch.fields(event);
   const Shape& shape = shape_of(fields);
-  for (const Shape::Step& step : shape.steps) {
-    out += step.before;
-    append_json_value(out, fields[step.field].value);
+  // The room the event can need, then the event written into it with no further checks.
+  std::size_t room = kEnvelopeRoom + json_string_room(event.raw.size()) + shape.text_size + kTextBlock;
+  for (const Shape::Step& step : shape.steps)
+    room += json_value_room(fields[step.field].value);
+  char* const start = scratch(room);
+  char* at = start;
+  *at++ = '{';
+  if (with_timestamp_) {
+    at = put_literal(at, "\"timestamp\":\"");
+    at = write_rfc3339(at, event.timestamp);
+    *at++ = '"';
+    if (with_message_) *at++ = ',';
   }
-  out += shape.after;
+  if (with_message_) {
+    at = put_literal(at, "\"message\":");
+    at = write_json_string(at, event.raw);
+  }
+  const char* const texts = shape.texts.data();
+  for (const Shape::Step& step : shape.steps) {
+    at = put_text(at, texts + step.text, step.text_size);
+    at = write_json_value(at, fields[step.field].value);
+  }
+  at = put_text(at, texts + shape.after, shape.after_size);
+  out.append(start, at);
+  if (scratch_size_ > kScratchKept) {
+    scratch_.reset();
+    scratch_size_ = 0;
+  }
+}
+
+char* EventEncoder::put_text(char* at, const char* text, std::size_t size) {
+  if (size <= kTextBlock) {
+    std::memcpy(at, text, kTextBlock);
+  } else {
+    std::memcpy(at, text, size);
+  }
+  return at + size;
+}
+
+char* EventEncoder::scratch(std::size_t room) {
+  if (room > scratch_size_) {
+    scratch_size_ = std::max(room, std::size_t{4096});
+    scratch_ = std::make_unique_for_overwrite<char[]>(scratch_size_);
+  }
+  return scratch_.get();
 }
 
 }  // namespace pyrolog

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,23 +40,40 @@ class EventEncoder {
  private:
   struct Shape {
     std::vector<std::string> names;  // the field names in field order: what an event must have to use it
-    // For each name, its interned bytes (FieldNames) when the event it was laid out from had an interned
-    // view, else null: an event whose view has the same address and size has the same name, no bytes
-    // compared.
-    std::vector<const char*> interned;
+    // For each name, its interned view (FieldNames) when the event it was laid out from had one: an event
+    // whose view has the same address and size has the same name, no bytes compared. Else a size no view has.
+    struct Interned {
+      const char* data = nullptr;
+      std::size_t size = std::numeric_limits<std::size_t>::max();
+    };
+    std::vector<Interned> interned;
     struct Step {
-      std::uint32_t field;  // index in the event's fields of the value to write
-      std::string before;   // the text before it: closing and opening braces, a comma, the key
+      std::uint32_t field;      // index in the event's fields of the value to write
+      std::uint32_t text;       // where in `texts` the text before it is: braces, a comma, the key
+      std::uint32_t text_size;  // and its length
     };
     std::vector<Step> steps;
-    std::string after;  // closes the nested objects and the envelope
+    std::uint32_t after = 0;  // where in `texts` the text that closes the nested objects and the envelope is
+    std::uint32_t after_size = 0;
+    // Every step's text and the closing one, then kTextBlock bytes of padding: any text can be copied in
+    // whole blocks.
+    std::string texts;
+    std::size_t text_size = 0;  // what the texts add to an event
+    std::uint64_t used = 0;     // when it was last used, counted in events: the least recent goes first
   };
+  // Texts up to this size are copied as one block of it (two vector moves), not with a call to memcpy.
+  static constexpr std::size_t kTextBlock = 32;
   static constexpr std::size_t kMaxShapes = 8;
+  // The scratch an event is written into is kept between events up to this size; an event that needs more
+  // (a line of over 10 KiB) gets its own.
+  static constexpr std::size_t kScratchKept = 64 * 1024;
 
   void append_json(std::string& out, const Batch& batch, const Event& event);
   const Shape& shape_of(std::span<const Field> fields);
   void lay_out(std::span<const Field> fields, Shape& shape);
   void drop_overwritten(const Field* first);
+  char* scratch(std::size_t room);
+  static char* put_text(char* at, const char* text, std::size_t size);
 
   bool excluded(std::string_view name) const;
 
@@ -62,10 +81,14 @@ class EventEncoder {
   std::vector<std::string> except_;
   bool with_timestamp_ = true;
   bool with_message_ = true;
-  std::vector<Shape> shapes_;  // most recently used first
+  std::vector<Shape> shapes_;
+  std::size_t last_shape_ = 0;  // the one the last event had
+  std::uint64_t events_ = 0;
   std::vector<const Field*> sorted_;
   std::vector<char> keep_;
   std::string prefix_;
+  std::unique_ptr<char[]> scratch_;
+  std::size_t scratch_size_ = 0;
 };
 
 // The `encoding` option, as the sinks that write text declare it.

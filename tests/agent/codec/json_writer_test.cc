@@ -152,6 +152,45 @@ TEST(JsonString, AnyBytesGiveValidJson) {
   }
 }
 
+// The cursor form writes within the room it asks for: what it returns is at most the room less the overstore,
+// nothing past the room changes, and it writes what the appending form appends.
+TEST(JsonString, TheCursorStaysWithinItsRoom) {
+  std::mt19937 rng(5);
+  constexpr unsigned char kCanary = 0xA5;
+  for (int i = 0; i < 5000; ++i) {
+    std::string s(rng() % 70, '\0');
+    for (char& c : s) {
+      static constexpr unsigned char kPool[] = {0x00, 0x1F, '"',  '\\', 'a', 'b',
+                                                0x7F, 0x80, 0xC3, 0xA9, 0xFF};
+      c = static_cast<char>(rng() % 2 == 0 ? 'x' : kPool[rng() % sizeof kPool]);
+    }
+    const std::size_t room = json_string_room(s.size());
+    std::string buffer(room + 64, static_cast<char>(kCanary));
+    char* end = write_json_string(buffer.data(), s);
+    ASSERT_LE(static_cast<std::size_t>(end - buffer.data()), room - kJsonOverstore);
+    for (std::size_t k = room; k < buffer.size(); ++k)
+      ASSERT_EQ(static_cast<unsigned char>(buffer[k]), kCanary) << "byte " << k << " of room " << room;
+    ASSERT_EQ(std::string(buffer.data(), end), json_string(s));
+  }
+  // Every value type, the same way.
+  const std::string controls(40, '\x01');
+  const Value values[] = {Value(),
+                          Value::integer(std::numeric_limits<std::int64_t>::min()),
+                          Value::floating(-1.2345678901234567e-308),
+                          Value::boolean(false),
+                          Value::timestamp(-1),
+                          Value::string(controls)};
+  for (const Value& v : values) {
+    const std::size_t room = json_value_room(v);
+    std::string buffer(room + 64, static_cast<char>(kCanary));
+    char* end = write_json_value(buffer.data(), v);
+    ASSERT_LE(static_cast<std::size_t>(end - buffer.data()), room);
+    for (std::size_t k = room; k < buffer.size(); ++k)
+      ASSERT_EQ(static_cast<unsigned char>(buffer[k]), kCanary);
+    EXPECT_EQ(std::string(buffer.data(), end), json_value(v));
+  }
+}
+
 TEST(JsonString, ValidUtf8RoundTripsExactly) {
   std::mt19937 rng(11);
   for (int i = 0; i < 2000; ++i) {
