@@ -36,6 +36,7 @@ struct TailedFile {
   bool waiting_for_slot = false;      // wants to be opened, and max_open_files is reached
   TailClock::time_point last_data{};  // when bytes last came (or it was opened, or rotated)
   std::uint64_t submitted_end = 0;    // the settled offset last handed to the tracker
+  std::size_t last_batch_events = 0;  // in the batch of its last read: what the next one reserves
 };
 
 }  // namespace pyrolog

@@ -89,8 +89,13 @@ Awaitable<void> Tailer::read_some(TailedFile& f) {
   f.ready = !f.at_end;
   metrics_->received_bytes.add(bytes);
   Batch batch;
+  // Reads of a file make batches of about the same size: room for as many events as the last one had, so
+  // that the pools grow once, not in steps.
+  batch.reserve(f.last_batch_events);
+  batch.reserve_fields(files::kFieldsPerEvent * f.last_batch_events);
   files::BatchTarget target(batch, f.path, now_ns(), config_.invalid_utf8);
   f.reader->consume(std::string_view(buffer_.data(), bytes), target);
+  f.last_batch_events = batch.size();
   co_await submit(f, std::move(batch), target.counts());
   if (f.ready) mark_ready(f);
 }

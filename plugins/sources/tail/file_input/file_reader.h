@@ -16,6 +16,7 @@ namespace pyrolog::files {
 // The fields every event from a file carries. Literals: they live as long as the process.
 inline constexpr std::string_view kPathField = "file.path";
 inline constexpr std::string_view kOffsetField = "file.offset";
+inline constexpr std::size_t kFieldsPerEvent = 2;  // the two above
 
 // How a file's bytes become events; the same for every file of a source.
 struct ReaderSettings {
