@@ -15,8 +15,9 @@ import time
 import pytest
 
 from agent_process import connect, wait_until
-from test_kafka_support import (LineWriter, access_line, agent_config, consume, json_field, pipeline_kind,
-                                seq_of)
+from test_disk_channel import counter
+from test_kafka_support import (LineWriter, access_line, agent_config, consume, json_field, kafka_sink_yaml,
+                                pipeline_kind, registered_plugins, seq_of)
 
 OUTAGE_SECONDS = float(os.environ.get("PYROLOG_KAFKA_OUTAGE", "60"))
 
@@ -210,3 +211,65 @@ def test_while_the_broker_is_down_the_channel_fills_and_the_sender_blocks(agents
     print(f"{total} lines sent before and after the sender blocked; {len(got.records)} delivered")
     assert got.missing(total) == []
     assert got.duplicates() == 0
+
+
+def tail_to_kafka_config(tmp_path, bootstrap: str, topic: str, lines: int) -> str:
+    """A file of `lines` access lines, written whole, tailed into the `kafka` sink (raw) through a 64 MiB disk
+    channel, which keeps up to 8 MiB of recent batches in memory; with an HTTP port for the metrics."""
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "access.log", "w") as f:
+        for first in range(0, lines, 10_000):
+            f.write("".join(access_line(i) + "\n" for i in range(first, min(first + 10_000, lines))))
+    sources = f"""sources:
+  access:
+    type: tail
+    include: [{tmp_path}/in/*.log]
+"""
+    return (f"data_dir: {tmp_path}/state\nhttp:\n  address: 127.0.0.1:0\n{sources}sinks:\n"
+            + kafka_sink_yaml(tmp_path, bootstrap, topic, "access", "    channel: {max_bytes: 64MiB}\n",
+                              encoding="raw"))
+
+
+def test_a_tailed_file_waits_for_a_sink_that_is_taking_so_nothing_is_read_back(agents, tmp_path, kafka_broker):
+    """A tailed file's lines stay in the file until they are acknowledged, so the source loses nothing by
+    reading later: with the disk channel it waits for room among the batches kept in memory while the sink is
+    taking batches, instead of writing ahead, and the sink takes (nearly) every batch from memory. The file is
+    written whole before the agent starts: without the wait, the source reads it many times faster than Kafka
+    takes it, and the sink reads most batches back from disk."""
+    if "sources/tail" not in registered_plugins():
+        pytest.skip("no tail source in this binary")
+    total = 300_000
+    topic = "paced"
+    kafka_broker.create_topic(topic, partitions=3)
+    agent = agents(tail_to_kafka_config(tmp_path, kafka_broker.bootstrap, topic, total))
+    got = consume(kafka_broker.bootstrap, topic, total, timeout=120)
+    port = agent.listening_port("http")
+    from_memory = counter(port, "pyrolog_channel_batches_from_memory_total")
+    from_disk = counter(port, "pyrolog_channel_batches_from_disk_total")
+    assert agent.stop() == 0
+    print(f"batches from memory {from_memory:.0f}, from disk {from_disk:.0f}")
+    assert got.missing(total) == []
+    assert from_memory > 0
+    assert from_disk <= 0.1 * (from_memory + from_disk)
+
+
+def test_a_tailed_file_is_not_held_back_by_a_sink_that_takes_nothing(agents, tmp_path, kafka_cluster_factory):
+    """The other side of the test above: with the broker down the sink takes nothing, and after a second of that
+    the source no longer waits for it: the disk channel takes the file in, far beyond the batches it keeps in
+    memory, and everything arrives once the broker is back."""
+    if "sources/tail" not in registered_plugins():
+        pytest.skip("no tail source in this binary")
+    kafka = kafka_cluster_factory(nodes=1)
+    total = 300_000
+    topic = "absorbed"
+    kafka.create_topic(topic, partitions=3)
+    kafka.kill_node(1)
+    agent = agents(tail_to_kafka_config(tmp_path, kafka.bootstrap, topic, total))
+    port = agent.listening_port("http")
+    # The file is about 36 MB; 16 MiB in the channel is twice what it keeps in memory.
+    wait_until(lambda: counter(port, "pyrolog_channel_lag_bytes") > 16 * 2**20, 60,
+               "the channel to take in the file while the broker is down")
+    kafka.restart_node(1)
+    got = consume(kafka.bootstrap, topic, total, timeout=120)
+    assert agent.stop() == 0
+    assert got.missing(total) == []
