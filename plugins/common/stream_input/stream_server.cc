@@ -137,7 +137,7 @@ void StreamServer<Kind>::open(SourceContext& ctx) {
   } else {
     endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(endpoint_.host), endpoint_.port);
   }
-  acceptor_.emplace(executor_);
+  acceptor_ = std::make_shared<typename Protocol::acceptor>(executor_);
   acceptor_->open(endpoint.protocol(), ec);
   if constexpr (!kUnix) {
     if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
@@ -352,9 +352,9 @@ Awaitable<void> StreamServer<Kind>::serve(std::shared_ptr<Session> session, Sour
 
 template <StreamKind Kind>
 void StreamServer<Kind>::stop() {
-  asio::post(executor_, [this] {
+  asio::post(executor_, [acceptor = acceptor_] {
     boost::system::error_code ec;
-    if (acceptor_) acceptor_->cancel(ec);
+    if (acceptor) acceptor->cancel(ec);
   });
   std::lock_guard lock(mutex_);
   for (auto& session : sessions_) {

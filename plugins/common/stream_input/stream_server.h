@@ -72,7 +72,8 @@ class StreamServer final : public Listener {
   StreamEndpoint endpoint_;
   Executor executor_;
   std::optional<asio::ssl::context> tls_;  // kTls only
-  std::optional<typename Protocol::acceptor> acceptor_;
+  // Shared with the wake-up `stop` posts, which may run after `run` has returned and this server is gone.
+  std::shared_ptr<typename Protocol::acceptor> acceptor_;
   std::mutex mutex_;
   std::list<std::shared_ptr<Session>> sessions_;
   WaitQueue sessions_done_;

@@ -86,7 +86,7 @@ void DatagramListener::open(SourceContext& ctx) {
   }
   const int fd = ::socket(addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) fail(address_, "socket");
-  socket_.emplace(executor_, fd);  // owns fd from here on
+  socket_ = std::make_shared<asio::posix::stream_descriptor>(executor_, fd);  // owns fd from here on
   const int rcvbuf =
       static_cast<int>(std::min<std::uint64_t>(state_.config.receive_buffer_bytes.bytes, 1 << 30));
   // SO_RCVBUFFORCE goes past net.core.rmem_max with CAP_NET_ADMIN; without it, SO_RCVBUF up to the cap.
@@ -213,9 +213,9 @@ Awaitable<void> DatagramListener::run(SourceContext& ctx) {
 }
 
 void DatagramListener::stop() {
-  asio::post(executor_, [this] {
+  asio::post(executor_, [socket = socket_] {
     boost::system::error_code ec;
-    if (socket_) socket_->cancel(ec);
+    if (socket) socket->cancel(ec);
   });
 }
 

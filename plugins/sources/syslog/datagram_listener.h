@@ -36,7 +36,8 @@ class DatagramListener final : public Listener {
   ListenAddress address_;
   std::string bound_;
   Executor executor_;
-  std::optional<asio::posix::stream_descriptor> socket_;
+  // Shared with the wake-up `stop` posts, which may run after `run` has returned and this listener is gone.
+  std::shared_ptr<asio::posix::stream_descriptor> socket_;
   std::size_t slot_bytes_ = 0;
   std::vector<char> buffers_;
   struct Slots;
