@@ -92,11 +92,29 @@ void encode_body(const Batch& batch, std::string& out) {
   // The most bytes the body can take: every varint at its longest, every string in full.
   std::size_t bound = 2 * kMaxVarint;
   std::vector<std::uint32_t> field_names;
+  field_names.reserve(batch.pooled_fields());
+  // Events of a batch usually have the same names in the same order: a field whose name is, by address and
+  // size, the one the previous event had in its place has that name's index, with no search.
+  std::vector<std::uint32_t> previous_event_names;
   for (const Event& e : batch.events()) {
     bound += 3 * kMaxVarint + e.raw.size();
-    for (const Field& f : batch.fields(e)) {
-      field_names.push_back(static_cast<std::uint32_t>(index_of(f.name)));
-      bound += 2 * kMaxVarint + 1 + f.value.as_string().size();  // a floating value takes 8 bytes
+    const auto fields = batch.fields(e);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::string_view name = fields[i].name;
+      std::uint32_t index = 0;
+      if (i < previous_event_names.size() && names[previous_event_names[i]].data() == name.data() &&
+          names[previous_event_names[i]].size() == name.size()) {
+        index = previous_event_names[i];
+      } else {
+        index = static_cast<std::uint32_t>(index_of(name));
+        if (i < previous_event_names.size()) {
+          previous_event_names[i] = index;
+        } else {
+          previous_event_names.push_back(index);
+        }
+      }
+      field_names.push_back(index);
+      bound += 2 * kMaxVarint + 1 + fields[i].value.as_string().size();  // a floating value takes 8 bytes
     }
   }
   for (auto name : names)
