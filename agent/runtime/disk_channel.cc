@@ -98,10 +98,6 @@ void DiskChannel::open() {
                                          reader.error().message()));
   }
   reader_ = std::move(*reader);
-  {
-    std::lock_guard lock(mutex_);
-    last_taken_ = std::chrono::steady_clock::now();  // the sink has kSinkIdle to take its first batch
-  }
   storage_->set_space_available_callback([this] {
     std::lock_guard lock(mutex_);
     ++space_generation_;
@@ -122,8 +118,6 @@ void DiskChannel::open() {
 
 Awaitable<void> DiskChannel::push(Batch batch) {
   const std::size_t events = batch.size();
-  const std::size_t bytes = batch.byte_size();
-  if (batch.ack() != nullptr) co_await wait_for_room_in_memory(bytes);
   std::string frame;
   encode_batch(batch, config_.compression, frame);
   std::shared_ptr<AckGroup> ack = batch.take_ack();
@@ -145,6 +139,7 @@ Awaitable<void> DiskChannel::push(Batch batch) {
         },
         &seq);
     if (!ec) {
+      const std::size_t bytes = batch.byte_size();
       {
         std::lock_guard lock(mutex_);
         if (!closed_ && recent_bytes_ + bytes <= recent_limit_) {
@@ -250,7 +245,6 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       {
         std::lock_guard lock(mutex_);
         unacked_.insert(frame_.seq);
-        last_taken_ = std::chrono::steady_clock::now();
       }
       from_memory_.add();
       Delivery d;
@@ -265,7 +259,6 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       {
         std::lock_guard lock(mutex_);
         unacked_.insert(seq);
-        last_taken_ = std::chrono::steady_clock::now();
       }
       if (!batch) {
         metrics_.dropped("undecodable_frame").add();
@@ -292,33 +285,6 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
   }
 }
 
-Awaitable<void> DiskChannel::wait_for_room_in_memory(std::size_t bytes) {
-  if (bytes > recent_limit_) co_return;  // it would never fit
-  for (;;) {
-    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_ || recent_bytes_ + bytes <= recent_limit_) co_return;
-      const auto idle_at = last_taken_ + kSinkIdle;
-      if (std::chrono::steady_clock::now() >= idle_at) co_return;  // not taking: write ahead
-      timer->expires_at(idle_at);
-      room_waiters_.push_back(timer);
-    }
-    // Nothing runs on this strand between the registration and the wait, so a wake-up (a cancel posted to
-    // it) cannot come before the wait has started.
-    boost::system::error_code ec;
-    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    std::lock_guard lock(mutex_);
-    std::erase(room_waiters_, timer);
-  }
-}
-
-void DiskChannel::wake_room_waiters() {
-  for (auto& timer : room_waiters_)
-    asio::post(timer->get_executor(), [timer] { timer->cancel(); });
-  room_waiters_.clear();
-}
-
 bool DiskChannel::take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& taken) {
   std::lock_guard lock(mutex_);
   auto it = recent_.begin();
@@ -329,7 +295,6 @@ bool DiskChannel::take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& t
     recent_bytes_ -= it->second.second;
     ++it;
   }
-  if (it != recent_.begin() && !room_waiters_.empty()) wake_room_waiters();
   recent_.erase(recent_.begin(), it);
   return taken != nullptr;
 }
@@ -364,7 +329,6 @@ void DiskChannel::close() {
   closed_ = true;
   space_waiters_.notify_all();
   data_waiters_.notify_all();
-  wake_room_waiters();
 }
 
 std::size_t DiskChannel::abandon() {
@@ -375,7 +339,6 @@ std::size_t DiskChannel::abandon() {
   recent_bytes_ = 0;
   space_waiters_.notify_all();
   data_waiters_.notify_all();
-  wake_room_waiters();
   // What is left stays on disk for the next start: nothing is lost.
   return 0;
 }

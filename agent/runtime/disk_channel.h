@@ -1,13 +1,11 @@
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-#include <vector>
 
 #include "channel/channel.h"
 #include "config/channel_config.h"
@@ -32,12 +30,6 @@ namespace pyrolog {
 //   and an eighth of max_bytes), and handed to the sink as it is when its frame comes up: no read, CRC check
 //   or decode. The frame is written and made durable all the same; only the way back is shortened. Batches
 //   that do not fit are read from disk as usual, and after a restart everything is.
-// - A source that keeps its events until they are acknowledged (its batches carry an AckGroup: a tailed file,
-//   a spool directory, a Kafka topic) loses nothing by reading later, so while the recent batches fill their
-//   memory and the sink is taking batches, its push waits for room there instead of writing ahead of the
-//   sink: the sink then takes every batch from memory, not reading back and decoding what it could have had.
-//   A sink that has taken nothing for `kSinkIdle` (a broker down, a stalled disk) is not waited for: the
-//   channel absorbs, as it is there to. Network sources, which cannot wait without losing, never wait here.
 // - A frame that cannot be decoded (it passed its CRC, so this means a bug or a foreign writer) is skipped,
 //   counted as `undecodable_frame` and logged; it never stops the channel.
 class DiskChannel final : public Channel {
@@ -63,13 +55,6 @@ class DiskChannel final : public Channel {
   // The reader's question "is frame `seq` in memory?": takes that batch into `taken` if so, and forgets
   // batches of frames the reader has passed. Runs under the reader's lock.
   bool take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& taken);
-  // For a batch of `bytes` whose source can wait: returns once it fits among the recent batches, or the sink
-  // has taken nothing for kSinkIdle, or the channel closes.
-  Awaitable<void> wait_for_room_in_memory(std::size_t bytes);
-  // Wakes the sources waiting for room. Call with `mutex_` held.
-  void wake_room_waiters();
-
-  static constexpr std::chrono::milliseconds kSinkIdle{1000};
 
   const ChannelConfig config_;
   const std::filesystem::path directory_;
@@ -101,11 +86,6 @@ class DiskChannel final : public Channel {
   std::size_t recent_limit_ = 0;
   WaitQueue space_waiters_;
   WaitQueue data_waiters_;
-  // Sources waiting for room among the recent batches, each on a timer set to when the sink would count as
-  // idle; waking one cancels its timer (posted to the timer's own executor, the source's strand).
-  std::vector<std::shared_ptr<asio::steady_timer>> room_waiters_;
-  std::chrono::steady_clock::time_point
-      last_taken_;  // when the sink last took a batch, or the channel opened
 };
 
 }  // namespace pyrolog
