@@ -230,7 +230,11 @@ class Loader {
     if (kind == ComponentKind::sink) {
       handled.emplace_back("channel");
       const YAML::Node channel = body["channel"];
-      if (channel.IsDefined()) ChannelConfig::options().parse(channel, c.channel, ctx_, path + ".channel");
+      if (channel.IsDefined()) {
+        ChannelConfig::options().parse(channel, c.channel, ctx_, path + ".channel");
+        if (c.channel.type == ChannelType::memory && !(channel.IsMap() && channel["max_bytes"].IsDefined()))
+          c.channel.max_bytes = ByteSize{ChannelConfig::kMemoryMaxBytes};
+      }
     }
     c.options = c.plugin->parse(body, ctx_, path, handled);
     out.components.push_back(std::move(c));

@@ -11,11 +11,11 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
           "in "
           "RAM; a batch is acknowledged to its source only once the sink delivered it, so nothing "
           "acknowledged is "
-          "lost, but what is queued is read again by the sources after a crash (lower `max_bytes` for "
-          "memory).")
+          "lost, but what is queued is read again by the sources after a crash.")
         .choices<ChannelType>({{"disk", ChannelType::disk}, {"memory", ChannelType::memory}});
     t.add("max_bytes", &ChannelConfig::max_bytes,
-          "Most bytes the channel holds (disk: segment files; memory: batches until delivered).")
+          "Most bytes the channel holds (disk: segment files; memory: batches until delivered). The default "
+          "is 1GiB for `disk` and 64MiB for `memory`.")
         .range(64 * 1024, 1024.0 * 1024 * 1024 * 1024);
     t.add("when_full", &ChannelConfig::when_full,
           "What happens when the channel is full. `block`: sources wait, and stop reading (backpressure). "

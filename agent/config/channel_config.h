@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include "base/units.h"
 #include "codec/batch_codec.h"
 #include "config/option_table.h"
@@ -19,6 +21,10 @@ struct ChannelConfig {
   Duration sync_interval{100};
   ByteSize segment_bytes{64 * 1024 * 1024};
   FrameCompression compression = FrameCompression::none;
+
+  // A memory channel holds its batches in RAM, and takes this `max_bytes` unless it sets its own (the
+  // member's default is the disk channel's).
+  static constexpr std::uint64_t kMemoryMaxBytes = 64 * 1024 * 1024;
 
   static const config::OptionTable<ChannelConfig>& options();
 };

@@ -805,6 +805,13 @@ sinks:
   EXPECT_EQ(config.find("out")->channel.max_bytes, ByteSize{64 * 1024});
   EXPECT_EQ(config.find("out")->channel.when_full, WhenFull::block);
   EXPECT_EQ(config.find("out")->channel.type, ChannelType::memory);
+  // Without a size of its own, a memory channel takes 64MiB and a disk channel 1GiB.
+  EXPECT_EQ(load_ok(head + "    channel: {type: memory}\n").find("out")->channel.max_bytes,
+            ByteSize{64 * 1024 * 1024});
+  EXPECT_EQ(load_ok(head + "    channel: {type: disk}\n").find("out")->channel.max_bytes,
+            ByteSize{1024 * 1024 * 1024});
+  EXPECT_EQ(load_ok(head + "    channel: {type: memory, max_bytes: 1GiB}\n").find("out")->channel.max_bytes,
+            ByteSize{1024 * 1024 * 1024});
 
   EXPECT_EQ(
       problems(head + "    channel:\n      max_bytes: 1KiB\n      when_full: dropnewest\n"),
