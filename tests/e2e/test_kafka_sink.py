@@ -1,5 +1,6 @@
 """The `kafka` sink against a real broker (tests/harness/kafka): every line once and in order per partition, a
-broker killed and restarted, a 3-node cluster losing a node, the agent killed, and a message the broker refuses.
+broker killed and restarted, a 3-node cluster losing a node, the agent killed, a message the broker refuses,
+and the disk channel taking in what comes while the broker is down (from a TCP sender, and from a tailed file).
 
 Input goes through `tail` and `grok` when both are in the binary, else through `tcp` (see test_kafka_support.py);
 each test prints which ran. The broker outage lasts PYROLOG_KAFKA_OUTAGE seconds (default 60: a minute, long
