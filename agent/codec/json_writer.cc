@@ -222,8 +222,17 @@ char* write_json_string(char* at, std::string_view s) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+  // A short string goes through a buffer on the stack; a long one is written in place, in room that `resize`
+  // zeroes first (six times the string), which only long strings are worth.
+  constexpr std::size_t kStackRoom = 256;
+  const std::size_t room = json_string_room(s.size());
+  if (room <= kStackRoom) {
+    char buffer[kStackRoom];
+    out.append(buffer, write_json_string(buffer, s));
+    return;
+  }
   const std::size_t size = out.size();
-  out.resize(size + json_string_room(s.size()));
+  out.resize(size + room);
   out.resize(static_cast<std::size_t>(write_json_string(out.data() + size, s) - out.data()));
 }
 
@@ -285,8 +294,9 @@ void append_rfc3339(std::string& out, TimestampNs ns) {
 
 namespace {
 // Room for a number: `std::to_chars` writes at most 20 characters for a 64-bit integer and 24 for a double
-// (shortest form: sign, 17 digits, point, `e-308`).
+// (shortest form: sign, 17 digits, point, `e-308`); also enough for every other type but strings.
 constexpr std::size_t kNumberRoom = 32;
+static_assert(kRfc3339Size + 2 <= kNumberRoom);
 }  // namespace
 
 std::size_t json_value_room(const Value& v) {
@@ -336,9 +346,12 @@ char* write_json_value(char* at, const Value& v) {
 }
 
 void append_json_value(std::string& out, const Value& v) {
-  const std::size_t size = out.size();
-  out.resize(size + json_value_room(v));
-  out.resize(static_cast<std::size_t>(write_json_value(out.data() + size, v) - out.data()));
+  if (v.type() == ValueType::string) {
+    append_json_string(out, v.as_string());
+    return;
+  }
+  char buffer[kNumberRoom];  // the room of every other type
+  out.append(buffer, write_json_value(buffer, v));
 }
 
 }  // namespace pyrolog
