@@ -22,12 +22,12 @@ constexpr std::uint8_t kRawSlice = 0x81;
 // A decoded body larger than this is refused: the channel's frames are batches, not whole files.
 constexpr std::uint64_t kMaxBodyBytes = 1ULL << 31;
 
-void put_varint(std::string& out, std::uint64_t v) {
+void put_varint(ByteBuffer& out, std::uint64_t v) {
   while (v >= 0x80) {
-    out += static_cast<char>(static_cast<std::uint8_t>(v) | 0x80);
+    out.push_back(static_cast<char>(static_cast<std::uint8_t>(v) | 0x80));
     v >>= 7;
   }
-  out += static_cast<char>(v);
+  out.push_back(static_cast<char>(v));
 }
 
 std::uint64_t zigzag(std::int64_t v) {
@@ -41,13 +41,12 @@ std::int64_t unzigzag(std::uint64_t v) {
 // each byte written is a store, not a string append.
 class BodyWriter {
  public:
-  explicit BodyWriter(std::string& out) : out_(out), p_(out.data() + out.size()) {}
+  explicit BodyWriter(ByteBuffer& out) : out_(out), p_(out.data() + out.size()) {}
+  // Room for `n` more bytes; a buffer kept between frames has it already, and it is not zeroed.
   void room(std::size_t n) {
-    const auto used = static_cast<std::size_t>(p_ - out_.data());
-    if (out_.size() - used < n) {
-      out_.resize(std::max(used + n, 2 * out_.size()));
-      p_ = out_.data() + used;
-    }
+    out_.set_size(static_cast<std::size_t>(p_ - out_.data()));
+    out_.reserve_more(n);
+    p_ = out_.data() + out_.size();
   }
   void varint(std::uint64_t v) {
     while (v >= 0x80) {
@@ -66,17 +65,17 @@ class BodyWriter {
     for (int i = 0; i < 8; ++i)
       *p_++ = static_cast<char>((v >> (8 * i)) & 0xFF);
   }
-  // Drops the room not used.
-  void finish() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
+  // The size becomes what was written.
+  void finish() { out_.set_size(static_cast<std::size_t>(p_ - out_.data())); }
 
  private:
-  std::string& out_;
+  ByteBuffer& out_;
   char* p_;
 };
 
 constexpr std::size_t kMaxVarint = 10;
 
-void encode_body(const Batch& batch, std::string& out) {
+void encode_body(const Batch& batch, ByteBuffer& out) {
   // The names table: usually a handful of names shared by every event.
   std::vector<std::string_view> names;
   auto index_of = [&](std::string_view name) -> std::size_t {
@@ -332,28 +331,34 @@ bool decode_body(const char* data, std::size_t size, Batch& batch, DecodeError& 
 
 }  // namespace
 
-void encode_batch(const Batch& batch, FrameCompression compression, std::string& out) {
+void encode_batch(const Batch& batch, FrameCompression compression, ByteBuffer& out) {
   out.clear();
-  out += static_cast<char>(kVersion);
-  out += static_cast<char>(compression);
+  out.push_back(static_cast<char>(kVersion));
+  out.push_back(static_cast<char>(compression));
   if (compression == FrameCompression::none) {
     encode_body(batch, out);
     return;
   }
-  std::string body;
+  ByteBuffer body;
   encode_body(batch, body);
   put_varint(out, body.size());
   const std::size_t header = out.size();
   const int bound = LZ4_compressBound(static_cast<int>(body.size()));
-  out.resize(header + static_cast<std::size_t>(bound));
+  out.reserve_more(static_cast<std::size_t>(bound));
   const int n = LZ4_compress_default(body.data(), out.data() + header, static_cast<int>(body.size()), bound);
   if (n <= 0) {  // cannot happen with a bound-sized buffer; store it plainly rather than fail
-    out.resize(1);
-    out += static_cast<char>(FrameCompression::none);
-    out += body;
+    out.set_size(1);
+    out.push_back(static_cast<char>(FrameCompression::none));
+    out.append(body.view());
     return;
   }
-  out.resize(header + static_cast<std::size_t>(n));
+  out.set_size(header + static_cast<std::size_t>(n));
+}
+
+void encode_batch(const Batch& batch, FrameCompression compression, std::string& out) {
+  ByteBuffer frame;
+  encode_batch(batch, compression, frame);
+  out.assign(frame.view());
 }
 
 std::optional<Batch> decode_batch(std::unique_ptr<char[]> frame, std::size_t size, DecodeError& error) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/byte_buffer.h"
 #include "event/batch.h"
 
 namespace pyrolog {
@@ -30,6 +31,10 @@ enum class FrameCompression : std::uint8_t { none = 0, lz4 = 1 };
 // Field names are stored once per frame, so a parsed event costs one varint per field name; a string that is
 // the same for consecutive events of a name (file.path, host) is stored once. Version 1 is version 2 without
 // type 0x80, version 2 is version 3 without type 0x81; all three are read.
+//
+// `out` is replaced by the frame. Kept between frames, it has the room for the next one already.
+void encode_batch(const Batch& batch, FrameCompression compression, ByteBuffer& out);
+// The same, into a string (a copy: for tests and tools).
 void encode_batch(const Batch& batch, FrameCompression compression, std::string& out);
 
 struct DecodeError {

@@ -116,9 +116,31 @@ void DiskChannel::open() {
   update_gauges();
 }
 
+ByteBuffer DiskChannel::take_frame_buffer() {
+  std::lock_guard lock(mutex_);
+  if (spare_frames_.empty()) return {};
+  ByteBuffer buffer = std::move(spare_frames_.back());
+  spare_frames_.pop_back();
+  return buffer;
+}
+
+void DiskChannel::give_back(ByteBuffer buffer) {
+  // As many as there are pushes at once, usually one per source; a buffer grown by an outsized batch goes.
+  constexpr std::size_t kSpareFrames = 4;
+  constexpr std::size_t kLargestKept = 16 << 20;
+  if (buffer.capacity() > kLargestKept) return;
+  std::lock_guard lock(mutex_);
+  if (spare_frames_.size() < kSpareFrames) spare_frames_.push_back(std::move(buffer));
+}
+
 Awaitable<void> DiskChannel::push(Batch batch) {
   const std::size_t events = batch.size();
-  std::string frame;
+  struct FrameLease {
+    DiskChannel& channel;
+    ByteBuffer buffer;
+    ~FrameLease() { channel.give_back(std::move(buffer)); }
+  } lease{*this, take_frame_buffer()};
+  ByteBuffer& frame = lease.buffer;
   encode_batch(batch, config_.compression, frame);
   std::shared_ptr<AckGroup> ack = batch.take_ack();
   const auto payload =

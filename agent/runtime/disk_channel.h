@@ -6,7 +6,9 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "base/byte_buffer.h"
 #include "channel/channel.h"
 #include "config/channel_config.h"
 #include "log/log.h"
@@ -30,6 +32,8 @@ namespace pyrolog {
 //   and an eighth of max_bytes), and handed to the sink as it is when its frame comes up: no read, CRC check
 //   or decode. The frame is written and made durable all the same; only the way back is shortened. Batches
 //   that do not fit are read from disk as usual, and after a restart everything is.
+// - Frames are encoded into buffers kept between pushes (one per push in progress, a few kept spare), so
+//   encoding one costs neither an allocation nor zeroing its room.
 // - A frame that cannot be decoded (it passed its CRC, so this means a bug or a foreign writer) is skipped,
 //   counted as `undecodable_frame` and logged; it never stops the channel.
 class DiskChannel final : public Channel {
@@ -55,6 +59,9 @@ class DiskChannel final : public Channel {
   // The reader's question "is frame `seq` in memory?": takes that batch into `taken` if so, and forgets
   // batches of frames the reader has passed. Runs under the reader's lock.
   bool take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& taken);
+  // A spare frame buffer, or a new one; and back when the push is done.
+  ByteBuffer take_frame_buffer();
+  void give_back(ByteBuffer buffer);
 
   const ChannelConfig config_;
   const std::filesystem::path directory_;
@@ -86,6 +93,7 @@ class DiskChannel final : public Channel {
   std::size_t recent_limit_ = 0;
   WaitQueue space_waiters_;
   WaitQueue data_waiters_;
+  std::vector<ByteBuffer> spare_frames_;
 };
 
 }  // namespace pyrolog
