@@ -16,7 +16,8 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
     t.add("max_bytes", &ChannelConfig::max_bytes,
           "Most bytes the channel holds (disk: segment files; memory: batches until delivered). The default "
           "is 1GiB for `disk` and 64MiB for `memory`.")
-        .range(64 * 1024, 1024.0 * 1024 * 1024 * 1024);
+        .range(64 * 1024, 1024.0 * 1024 * 1024 * 1024)
+        .shown_default("1GiB (disk), 64MiB (memory)");
     t.add("when_full", &ChannelConfig::when_full,
           "What happens when the channel is full. `block`: sources wait, and stop reading (backpressure). "
           "`drop_newest`: the new batch is dropped and counted as `channel_full`.")

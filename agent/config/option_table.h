@@ -143,6 +143,12 @@ class OptionTable final : public OptionTableBase {
       info_.example = std::move(text);
       return *this;
     }
+    // The default as the reference shows it, for a default that depends on another option (the loader then
+    // sets it); otherwise the default is rendered from the member's initializer.
+    Option& shown_default(std::string text) {
+      render_default_ = [text = std::move(text)](const T&) { return text; };
+      return *this;
+    }
     // For an enum member: the names it is written as, in the order the docs list them.
     template <class E>
     Option& choices(std::initializer_list<std::pair<std::string_view, E>> values) {

@@ -450,6 +450,32 @@ TEST(OptionTableDescribe, DescribesEveryOptionWithItsRenderedDefault) {
   EXPECT_EQ(endpoint[1].default_text, "80");
 }
 
+// A default that another option decides (the loader sets it) is shown as written, not rendered from the
+// member.
+struct DependentDefault {
+  ByteSize limit{1024};
+  static const OptionTable<DependentDefault>& options() {
+    static const auto table = [] {
+      OptionTable<DependentDefault> t;
+      t.add("limit", &DependentDefault::limit, "Limit.").shown_default("1KiB (a), 2KiB (b)");
+      return t;
+    }();
+    return table;
+  }
+};
+
+TEST_F(OptionTableTest, AShownDefaultReplacesTheRenderedOne) {
+  const auto infos = DependentDefault::options().describe();
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].default_text, "1KiB (a), 2KiB (b)");
+  // Parsing is unchanged: the member's initializer is the value when the option is not given.
+  DependentDefault parsed;
+  ASSERT_TRUE(parse("{}", parsed)) << diagnostics_.to_string();
+  EXPECT_EQ(parsed.limit.bytes, 1024u);
+  ASSERT_TRUE(parse("limit: 4KiB", parsed)) << diagnostics_.to_string();
+  EXPECT_EQ(parsed.limit.bytes, 4096u);
+}
+
 TEST(OptionTableDescribe, KindNamesAndRangeTexts) {
   EXPECT_EQ(kind_name(OptionKind::boolean), "bool");
   EXPECT_EQ(kind_name(OptionKind::integer), "integer");
