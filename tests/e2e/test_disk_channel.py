@@ -3,9 +3,8 @@ see it."""
 
 import os
 import subprocess
-import urllib.request
 
-from agent_process import binary, connect, count_lines, wait_until
+from agent_process import binary, connect, count_lines, metric_sum, wait_until
 
 CONFIG = """
 data_dir: {dir}/state{http}
@@ -30,11 +29,6 @@ def config(directory, channel: str = "sync: always", http: bool = False) -> str:
     return CONFIG.format(dir=directory, channel=channel, http="\nhttp:\n  address: 127.0.0.1:0" if http else "")
 
 
-def counter(port: int, name: str) -> float:
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{"))
-
-
 def test_a_sink_that_keeps_up_gets_batches_from_memory_and_the_output_is_exact(agents, tmp_path):
     """Every batch is written to the channel; a sink that keeps up gets it from memory instead of reading it
     back (counted), and the output is the input, exactly. (After a restart every batch comes from disk: the
@@ -47,7 +41,7 @@ def test_a_sink_that_keeps_up_gets_batches_from_memory_and_the_output_is_exact(a
     sock.close()
     out = tmp_path / "out.log"
     wait_until(lambda: count_lines(out) >= len(lines), 60, "every line")
-    taken = counter(agent.listening_port("http"), "pyrolog_channel_batches_from_memory_total")
+    taken = metric_sum(agent.listening_port("http"), "pyrolog_channel_batches_from_memory_total")
     assert agent.stop() == 0
     assert out.read_bytes() == b"".join(lines)
     assert taken > 0
@@ -85,8 +79,8 @@ def test_undelivered_batches_wait_in_the_disk_channel_for_the_next_start(agents,
     agent2 = agents(config(tmp_path, http=True))
     wait_until(lambda: count_lines(out) >= len(lines), 30, "every line after the restart")
     port = agent2.listening_port("http")
-    assert counter(port, "pyrolog_channel_batches_from_disk_total") > 0
-    assert counter(port, "pyrolog_channel_batches_from_memory_total") == 0
+    assert metric_sum(port, "pyrolog_channel_batches_from_disk_total") > 0
+    assert metric_sum(port, "pyrolog_channel_batches_from_memory_total") == 0
     assert agent2.stop() == 0
     assert out.read_bytes() == b"".join(lines)
     assert "behind by 0 frame(s)" in channel_cmd("inspect", str(channel_dir)).stdout

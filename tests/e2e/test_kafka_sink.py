@@ -15,8 +15,7 @@ import time
 
 import pytest
 
-from agent_process import connect, wait_until
-from test_disk_channel import counter
+from agent_process import connect, metric_sum, wait_until
 from test_kafka_support import (LineWriter, access_line, agent_config, consume, json_field, kafka_sink_yaml,
                                 pipeline_kind, registered_plugins, seq_of)
 
@@ -245,7 +244,7 @@ def test_a_tailed_file_is_not_held_back_by_a_sink_that_takes_nothing(agents, tmp
     agent = agents(tail_to_kafka_config(tmp_path, kafka.bootstrap, topic, total))
     port = agent.listening_port("http")
     # The file is about 36 MB; 16 MiB in the channel is twice what it keeps in memory.
-    wait_until(lambda: counter(port, "pyrolog_channel_lag_bytes") > 16 * 2**20, 60,
+    wait_until(lambda: metric_sum(port, "pyrolog_channel_lag_bytes") > 16 * 2**20, 60,
                "the channel to take in the file while the broker is down")
     kafka.restart_node(1)
     got = consume(kafka.bootstrap, topic, total, timeout=120)

@@ -7,10 +7,9 @@ import re
 import resource
 import socket
 import time
-import urllib.request
 from pathlib import Path
 
-from agent_process import connect, count_lines, wait_until
+from agent_process import connect, count_lines, metric_sum, wait_until
 
 BLOCKED_CONFIG = """
 data_dir: {dir}/state
@@ -82,16 +81,6 @@ def test_tcp_backpressure_blocks_the_sender_then_everything_arrives(agents, tmp_
     assert got == list(range(sent))
 
 
-def metric(port: int, name: str, component: str = "sys") -> float:
-    """The sum of `name`'s series for `component` on /metrics."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-    total = 0.0
-    for line in text.splitlines():
-        if line.startswith(name + "{") and f'component="{component}"' in line:
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-
-
 def test_udp_receive_buffer_overflow_shows_as_kernel_drops(agents, tmp_path):
     out = tmp_path / "out.log"
     os.symlink("/dev/full", out)
@@ -120,8 +109,8 @@ def test_udp_receive_buffer_overflow_shows_as_kernel_drops(agents, tmp_path):
         nonlocal sent
         udp.sendto(msg, ("127.0.0.1", port))
         sent += 1
-        seen["drops"] = metric(hport, "pyrolog_syslog_udp_kernel_drops_total")
-        seen["received"] = metric(hport, "pyrolog_component_received_events_total")
+        seen["drops"] = metric_sum(hport, "pyrolog_syslog_udp_kernel_drops_total", component="sys")
+        seen["received"] = metric_sum(hport, "pyrolog_component_received_events_total", component="sys")
         return seen["drops"] > 0 and seen["drops"] + seen["received"] == sent
 
     try:
