@@ -49,8 +49,15 @@ Awaitable<void> Tailer::read_some(TailedFile& f) {
         co_return;
     }
   }
+  // A regular file's bytes go straight into the batch (as many as it has past the offset), so its lines
+  // become events without a copy. A file that is not regular is read into the buffer.
+  Batch batch;
+  std::uint64_t file_size = 0;
+  if (struct stat st{}; !files::stat_fd(f.fd.get(), st) && S_ISREG(st.st_mode))
+    file_size = static_cast<std::uint64_t>(st.st_size);
+  files::Chunk chunk;
   std::error_code ec;
-  const std::ptrdiff_t n = files::read_at(f.fd.get(), buffer_.data(), buffer_.size(), f.reader->offset(), ec);
+  const std::ptrdiff_t n = f.reader->read(f.fd.get(), file_size, batch, buffer_, chunk, ec);
   if (n < 0) {
     metrics_->errors.add();
     f.at_end = true;
@@ -88,13 +95,12 @@ Awaitable<void> Tailer::read_some(TailedFile& f) {
   f.at_end = bytes < buffer_.size();
   f.ready = !f.at_end;
   metrics_->received_bytes.add(bytes);
-  Batch batch;
   // Reads of a file make batches of about the same size: room for as many events as the last one had, so
   // that the pools grow once, not in steps.
   batch.reserve(f.last_batch_events);
   batch.reserve_fields(files::kFieldsPerEvent * f.last_batch_events);
   files::BatchTarget target(batch, f.path, now_ns(), config_.invalid_utf8);
-  f.reader->consume(std::string_view(buffer_.data(), bytes), target);
+  f.reader->consume(chunk, target);
   f.last_batch_events = batch.size();
   co_await submit(f, std::move(batch), target.counts());
   if (f.ready) mark_ready(f);

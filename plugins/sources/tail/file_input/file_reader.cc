@@ -1,9 +1,17 @@
 #include "file_reader.h"
 
+#include <algorithm>
+#include <functional>
+
+#include "file_io.h"
+
 namespace pyrolog::files {
 
 void BatchTarget::add_stored(std::string_view raw, std::uint64_t offset) {
-  if (!is_valid_utf8(raw)) {
+  const std::less<const char*> before;
+  const bool checked = !before(raw.data(), valid_utf8_.data()) &&
+                       !before(valid_utf8_.data() + valid_utf8_.size(), raw.data() + raw.size());
+  if (!checked && !is_valid_utf8(raw)) {
     ++counts_.invalid_utf8;
     if (invalid_utf8_ == Utf8Mode::replace) {
       scratch_.clear();
@@ -54,6 +62,30 @@ void FileReader::consume(std::string_view data, BatchTarget& target) {
     framer_.feed(data, scratch,
                  [&](std::string_view line, std::uint64_t start) { grouper_->add(line, start, on_event); });
   });
+}
+
+void FileReader::consume_stored(std::string_view data, BatchTarget& target) {
+  // When the whole lines of `data` are all ASCII, so is every line and every piece of an over-long one.
+  const std::string_view whole = data.substr(0, data.rfind('\n') + 1);  // empty when there is no newline
+  if (!whole.empty() && is_ascii(whole)) target.set_valid_utf8(whole);
+  counted(target, [&] {
+    framer_.feed_stored(data, target.batch(),
+                        [&](std::string_view line, std::uint64_t start) { target.add_stored(line, start); });
+  });
+}
+
+std::ptrdiff_t FileReader::read(int fd, std::uint64_t file_size, Batch& batch, std::span<char> buffer,
+                                Chunk& chunk, std::error_code& ec) const {
+  char* into = buffer.data();
+  std::size_t want = buffer.size();
+  if (reads_into_batch() && file_size > offset()) {
+    want = static_cast<std::size_t>(std::min<std::uint64_t>(file_size - offset(), want));
+    into = batch.allocate(want);
+  }
+  const std::ptrdiff_t n = read_at(fd, into, want, offset(), ec);
+  chunk.bytes = n > 0 ? std::string_view(into, static_cast<std::size_t>(n)) : std::string_view();
+  chunk.in_batch = into != buffer.data();
+  return n;
 }
 
 void FileReader::flush_line(BatchTarget& target) {

@@ -3,8 +3,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "event/batch.h"
 #include "line_framer.h"
@@ -44,6 +46,8 @@ class BatchTarget {
 
   // `raw` already lives in the batch.
   void add_stored(std::string_view raw, std::uint64_t offset);
+  // Bytes already checked to be valid UTF-8: a line wholly inside them is not checked again.
+  void set_valid_utf8(std::string_view checked) { valid_utf8_ = checked; }
   // `raw` is copied into the batch.
   void add_copy(std::string_view raw, std::uint64_t offset) { add_stored(batch_.store(raw), offset); }
 
@@ -54,10 +58,17 @@ class BatchTarget {
   Batch& batch_;
   std::string_view path_;
   std::string_view stored_path_;  // `path_` copied into the batch, on the first event
+  std::string_view valid_utf8_;
   TimestampNs now_;
   Utf8Mode invalid_utf8_;
   std::string scratch_;
   ReadCounts counts_;
+};
+
+// The bytes of one read of a file, and where they are.
+struct Chunk {
+  std::string_view bytes;
+  bool in_batch = false;  // read straight into the events' batch
 };
 
 // Turns the bytes of one file into events, in order, and knows how far the file is settled: every byte before
@@ -70,6 +81,23 @@ class FileReader {
 
   // `data` are the file's bytes at `offset()`.
   void consume(std::string_view data, BatchTarget& target);
+  // Whether bytes read straight into the events' batch can be consumed in place (`consume_stored`): yes
+  // unless lines are grouped, which copies each group.
+  bool reads_into_batch() const { return !grouper_.has_value(); }
+  // `consume` for bytes that live in the target's batch already: whole lines become events without a copy,
+  // and the UTF-8 check is made once for all of them.
+  void consume_stored(std::string_view data, BatchTarget& target);
+
+  // Reads the file's next bytes at `offset()` from `fd`, at most `buffer.size()`. They go straight into
+  // `batch` when they can be consumed in place and `file_size` (what the caller knows of the file's size;
+  // 0 when nothing) says how many there are past the offset, so the batch holds no more memory than was
+  // read; otherwise into `buffer`. Returns the number of bytes (0 at the end), or -1 with `ec` set.
+  std::ptrdiff_t read(int fd, std::uint64_t file_size, Batch& batch, std::span<char> buffer, Chunk& chunk,
+                      std::error_code& ec) const;
+  // `consume` or `consume_stored`, as the chunk was read.
+  void consume(const Chunk& chunk, BatchTarget& target) {
+    chunk.in_batch ? consume_stored(chunk.bytes, target) : consume(chunk.bytes, target);
+  }
   // Ends a partial last line that waited too long: it becomes a line (and may still be grouped).
   void flush_line(BatchTarget& target);
   // Emits the event being grouped (no line came for the multiline timeout); a partial line stays held.

@@ -33,7 +33,15 @@ class LineFramer {
 
   // `data` are the bytes at `offset()`. Calls `on_line(std::string_view line_in_batch, std::uint64_t start)`.
   template <class OnLine>
-  void feed(std::string_view data, Batch& batch, OnLine&& on_line);
+  void feed(std::string_view data, Batch& batch, OnLine&& on_line) {
+    feed_bytes<false>(data, batch, on_line);
+  }
+  // The same for bytes that already live in `batch` (read straight into it): the whole lines are handed out
+  // as views into them, with no copy.
+  template <class OnLine>
+  void feed_stored(std::string_view data, Batch& batch, OnLine&& on_line) {
+    feed_bytes<true>(data, batch, on_line);
+  }
 
   // Ends the line in progress, if any, and emits what it has as a line (end of a complete file, or a last
   // line idle for too long).
@@ -49,6 +57,8 @@ class LineFramer {
   const FramerCounts& counts() const { return counts_; }
 
  private:
+  template <bool kStored, class OnLine>
+  void feed_bytes(std::string_view data, Batch& batch, OnLine& on_line);
   template <class OnLine>
   void extend_line(std::string_view bytes, Batch& batch, OnLine& on_line);
   template <class OnLine>
@@ -66,8 +76,8 @@ class LineFramer {
   FramerCounts counts_;
 };
 
-template <class OnLine>
-void LineFramer::feed(std::string_view data, Batch& batch, OnLine&& on_line) {
+template <bool kStored, class OnLine>
+void LineFramer::feed_bytes(std::string_view data, Batch& batch, OnLine& on_line) {
   // 1. The end of a line begun in an earlier feed.
   if (in_line_ && !data.empty()) {
     const void* nl = std::memchr(data.data(), '\n', data.size());
@@ -82,11 +92,11 @@ void LineFramer::feed(std::string_view data, Batch& batch, OnLine&& on_line) {
     data.remove_prefix(len + 1);
   }
   if (data.empty()) return;
-  // 2. Every line wholly inside `data`: one copy, then views.
+  // 2. Every line wholly inside `data`: one copy (none when `data` is in the batch already), then views.
   const char* last_nl = static_cast<const char*>(::memrchr(data.data(), '\n', data.size()));
   if (last_nl != nullptr) {
     const std::size_t whole = static_cast<std::size_t>(last_nl - data.data()) + 1;
-    const std::string_view stored = batch.store(data.substr(0, whole));
+    const std::string_view stored = kStored ? data.substr(0, whole) : batch.store(data.substr(0, whole));
     std::size_t pos = 0;
     while (pos < whole) {
       const char* nl = static_cast<const char*>(std::memchr(stored.data() + pos, '\n', whole - pos));

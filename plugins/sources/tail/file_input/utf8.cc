@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pyrolog::files {
 namespace {
 
@@ -63,6 +67,36 @@ bool is_valid_utf8(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+bool is_ascii(std::string_view text) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  const char* p = text.data();
+  std::size_t n = text.size();
+#if defined(__SSE2__)
+  // 64 bytes a step: four 16-byte loads, or'ed, and one test of their top bits.
+  for (; n >= 64; p += 64, n -= 64) {
+    const auto* v = reinterpret_cast<const __m128i*>(p);
+    const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                     _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+    if (_mm_movemask_epi8(any) != 0) return false;
+  }
+#endif
+  std::uint64_t seen = 0;
+  for (; n >= 32; p += 32, n -= 32) {
+    std::uint64_t words[4];
+    std::memcpy(words, p, 32);
+    seen |= words[0] | words[1] | words[2] | words[3];
+    if ((seen & kHigh) != 0) return false;
+  }
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    seen |= word;
+  }
+  for (; n > 0; ++p, --n)
+    seen |= static_cast<unsigned char>(*p);
+  return (seen & kHigh) == 0;
 }
 
 void append_replacing_invalid_utf8(std::string& out, std::string_view text) {

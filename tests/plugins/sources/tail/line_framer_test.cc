@@ -1,5 +1,6 @@
 #include "file_input/line_framer.h"
 
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -109,6 +110,41 @@ TEST(LineFramer, ATenMebibyteLineStaysBounded) {
   ASSERT_EQ(f.lines.size(), 2u);
   EXPECT_EQ(f.lines[0].first.size(), 1024u * 1024);
   EXPECT_EQ(f.lines[1], (std::pair<std::string, std::uint64_t>{"next", 10u * 1024 * 1024 + 1}));
+}
+
+// Bytes already in the batch (read straight into it): the same lines and offsets as copied bytes, and the
+// whole lines are views into those bytes; a line begun in an earlier read is still put together.
+TEST(LineFramer, BytesInTheBatchGiveTheSameLinesAsViewsIntoThem) {
+  for (auto mode : {OverlongMode::truncate, OverlongMode::split, OverlongMode::drop}) {
+    Framed copied(4, mode, 10);
+    Framed stored(4, mode, 10);
+    Lines views_inside;
+    for (std::string_view data : {"ab\ncdefgh\nij", "k\nl", "", "mn\n\nopq\n"}) {
+      copied.feed(data);
+      char* in_batch = stored.batch.allocate(data.size());
+      std::memcpy(in_batch, data.data(), data.size());
+      const std::string_view read(in_batch, data.size());
+      const std::size_t before = stored.lines.size();
+      std::vector<std::string_view> got;
+      stored.framer.feed_stored(read, stored.batch, [&](std::string_view line, std::uint64_t start) {
+        stored.lines.emplace_back(line, start);
+        got.push_back(line);
+      });
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        const bool inside = !got[i].empty() && got[i].data() >= read.data() &&
+                            got[i].data() + got[i].size() <= read.data() + read.size();
+        if (inside) views_inside.emplace_back(std::string(got[i]), stored.lines[before + i].second);
+      }
+    }
+    EXPECT_EQ(stored.lines, copied.lines) << static_cast<int>(mode);
+    EXPECT_EQ(stored.framer.offset(), copied.framer.offset());
+    EXPECT_EQ(stored.framer.settled_offset(), copied.framer.settled_offset());
+    // "ab", the pieces or the cut of "cdefgh", "mn" and "opq" are views; "ijk", begun in the first read, is
+    // not.
+    EXPECT_FALSE(views_inside.empty());
+    for (const auto& [line, start] : views_inside)
+      EXPECT_NE(line, "ijk");
+  }
 }
 
 TEST(LineFramer, BinaryBytesAreKept) {

@@ -36,6 +36,18 @@ TEST(Utf8, FindsABadByteAtEveryPosition) {
   }
 }
 
+TEST(Utf8, AsciiIsFoundOrNotAtEveryPosition) {
+  EXPECT_TRUE(is_ascii(""));
+  for (std::size_t before = 0; before < 70; ++before) {
+    for (std::size_t after : {0u, 1u, 8u, 31u, 32u}) {
+      const std::string plain = std::string(before, 'a') + std::string(after + 1, 'b');
+      EXPECT_TRUE(is_ascii(plain)) << before << " bytes before, " << after << " after";
+      const std::string accented = std::string(before, 'a') + "\xC3\xA9" + std::string(after, 'b');
+      EXPECT_FALSE(is_ascii(accented)) << before << " bytes before, " << after << " after";
+    }
+  }
+}
+
 TEST(Utf8, ReplacementReplacesEachBadByte) {
   const std::string bad = "\xff";
   const std::string e_acute = "\xC3\xA9";
