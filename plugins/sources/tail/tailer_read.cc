@@ -52,9 +52,9 @@ Awaitable<void> Tailer::read_some(TailedFile& f) {
   // A regular file's bytes go straight into the batch (as many as it has past the offset), so its lines
   // become events without a copy. A file that is not regular is read into the buffer.
   Batch batch;
-  std::uint64_t file_size = 0;
-  if (struct stat st{}; !files::stat_fd(f.fd.get(), st) && S_ISREG(st.st_mode))
-    file_size = static_cast<std::uint64_t>(st.st_size);
+  struct stat st {};
+  bool stat_ok = !files::stat_fd(f.fd.get(), st);
+  const std::uint64_t file_size = stat_ok && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
   files::Chunk chunk;
   std::error_code ec;
   const std::ptrdiff_t n = f.reader->read(f.fd.get(), file_size, batch, buffer_, chunk, ec);
@@ -67,8 +67,11 @@ Awaitable<void> Tailer::read_some(TailedFile& f) {
   }
   if (n == 0) {
     f.at_end = true;
-    struct stat st {};
-    if (!files::stat_fd(f.fd.get(), st)) {
+    // The size taken before the read still holds when it said there was nothing to read; a file that had
+    // bytes then and none now changed in between, and is looked at again.
+    if (!stat_ok || static_cast<std::uint64_t>(st.st_size) > f.reader->offset())
+      stat_ok = !files::stat_fd(f.fd.get(), st);
+    if (stat_ok) {
       if (static_cast<std::uint64_t>(st.st_size) < f.reader->offset()) {
         co_await replaced(f, fmt::format("truncated to {} bytes", st.st_size));
       } else if (st.st_nlink == 0 && f.state == TailedFile::State::following) {
