@@ -70,9 +70,13 @@ def test_kafka_to_file_with_the_agent_killed_twice(agents, tmp_path, kafka_broke
     out = tmp_path / "out.log"
     agent = agents(CONFIG.format(dir=tmp_path, bootstrap=kafka_broker.bootstrap, topic=topic))
     producer = PacedProducer(kafka_broker.bootstrap, topic, total, rate)
+    written_before = 0
     for kill in (1, 2):
         wait_until(lambda: producer.written >= kill * total // 3, 60, f"a third more produced before kill {kill}")
-        assert count_lines(out) > 0
+        # Mid-stream: the agent (restarted, for the second kill) has written lines since the last kill. On a
+        # slow machine joining the group can take longer than producing a third did, so this is waited for.
+        wait_until(lambda: count_lines(out) > written_before, 60, f"lines written before kill {kill}")
+        written_before = count_lines(out)
         agent.restart_after_kill()
     producer.join()
 

@@ -262,6 +262,19 @@ class NotifySocket:
         self.messages.append(data)
         return data
 
+    def drain(self) -> int:
+        """Receives, without waiting, whatever has arrived; returns how many messages that was."""
+        self.sock.setblocking(False)
+        n = 0
+        try:
+            while True:
+                self.messages.append(self.sock.recv(65536).decode())
+                n += 1
+        except BlockingIOError:
+            return n
+        finally:
+            self.sock.setblocking(True)
+
     def wait_for(self, predicate, timeout: float, what: str) -> str:
         """Receives until a message satisfies `predicate`; returns it."""
         import time
@@ -328,8 +341,10 @@ def test_watchdog_pings_stop_when_an_event_loop_is_blocked(agents, tmp_path, not
 
     agent.signal(signal.SIGUSR2)  # test hook: the sink's strand blocks for good, as a hung plugin would
     wait_until(lambda: "blocking a component's strand" in agent.log(), 10, "the hook to block a loop")
-    # A ping already queued and the round under way may still arrive; then silence, though other threads are
-    # free to run the watchdog.
+    # Pings sent before the hook blocked the loop may still wait in the socket (on a loaded machine the test
+    # sees the hook's log line late): they are read and set aside. After them, a ping already queued and the
+    # round under way may still arrive; then silence, though other threads are free to run the watchdog.
+    notify_socket.drain()
     pings_after = 0
     while (m := notify_socket.receive(2.0)) is not None:
         if fields(m).get("WATCHDOG") == "1":
