@@ -104,8 +104,8 @@ int produce(int argc, char** argv) {
   const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   std::printf(
-      "{\"messages\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"max_rss_kb\":%ld,"
-      "\"failed\":%lld}\n",
+      "{\"messages\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"max_rss_kb\":%ld,\"failed\":"
+      "%lld}\n",
       messages, bytes, seconds, cpu, usage.ru_maxrss, counts.failed);
   std::free(line);
   std::fclose(in);
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   if (mode == "produce") return produce(argc, argv);
   if (mode == "watch") return watch(argc, argv);
   std::fprintf(stderr,
-               "usage: kafka_bare_producer produce BROKERS TOPIC FILE [property=value ...]\n"
-               "       kafka_bare_producer watch BROKERS TOPIC PARTITIONS EXPECTED TIMEOUT_SECONDS\n");
+               "usage: kafka_bare_producer produce BROKERS TOPIC FILE [property=value ...]\n       "
+               "kafka_bare_producer watch BROKERS TOPIC PARTITIONS EXPECTED TIMEOUT_SECONDS\n");
   return 64;
 }

@@ -250,8 +250,8 @@ void BM_Filter(benchmark::State& state) {
 
 void BM_Route(benchmark::State& state) {
   auto route = build("route",
-                     "routes: {errors: 'response >= 500', large: 'bytes > 40000', "
-                     "api: 'request =~ /^\\/api\\//'}");
+                     "routes: {errors: 'response >= 500', large: 'bytes > 40000', api: 'request =~ "
+                     "/^\\/api\\//'}");
   run_transform(state, *route, parsed_batches());
 }
 

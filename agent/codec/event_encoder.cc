@@ -18,8 +18,7 @@ std::span<const std::pair<std::string_view, Encoding>> encoding_choices() {
 const char* const kExceptFieldsHelp =
     "With `encoding: json`: fields left out of the object, each with everything nested under it (`http` "
     "leaves out every `http.*`); `message` and `timestamp` leave out the raw line and the event time. "
-    "Example: "
-    "`[message, syslog.peer]`.";
+    "Example: `[message, syslog.peer]`.";
 
 std::optional<std::string> check_except_fields(const std::vector<std::string>& names) {
   for (const auto& name : names) {

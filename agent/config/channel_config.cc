@@ -8,10 +8,8 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
     t.add("type", &ChannelConfig::type,
           "`disk`: segment files under `data_dir/channels/<sink>`, checksummed and crash-safe; a batch is "
           "acknowledged to its source once durable (per `sync`), and survives a crash or restart. `memory`: "
-          "in "
-          "RAM; a batch is acknowledged to its source only once the sink delivered it, so nothing "
-          "acknowledged is "
-          "lost, but what is queued is read again by the sources after a crash.")
+          "in RAM; a batch is acknowledged to its source only once the sink delivered it, so nothing "
+          "acknowledged is lost, but what is queued is read again by the sources after a crash.")
         .choices<ChannelType>({{"disk", ChannelType::disk}, {"memory", ChannelType::memory}});
     t.add("max_bytes", &ChannelConfig::max_bytes,
           "Most bytes the channel holds (disk: segment files; memory: batches until delivered). The default "
@@ -35,8 +33,7 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
         .range(1, 60'000);
     t.add("segment_bytes", &ChannelConfig::segment_bytes,
           "Disk only. Size of one segment file (at most a quarter of `max_bytes` is used); a segment is "
-          "deleted once "
-          "every reader is past it.")
+          "deleted once every reader is past it.")
         .range(1024 * 1024, 4.0 * 1024 * 1024 * 1024);
     t.add("compression", &ChannelConfig::compression,
           "Disk only. `lz4` compresses each batch: about a third of the disk traffic for access logs, for "

@@ -43,16 +43,16 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
           "channel_lag_bytes", "Disk channel: bytes of segment data the sink has not acknowledged.")),
       segments_gauge_(sink_metrics.gauge("channel_segments", "Disk channel: segment files on disk.")),
       io_errors_(sink_metrics.counter("channel_io_errors",
-                                      "Channel appends or reads that failed with an I/O "
-                                      "error (a full disk); they are retried.")),
+                                      "Channel appends or reads that failed with an I/O error (a full "
+                                      "disk); they are retried.")),
       from_memory_(
           sink_metrics.counter("channel_batches_from_memory",
                                "Disk channel: batches handed to the sink from memory, without reading "
                                "their frames back from disk (they are on disk all the same).")),
       from_disk_(sink_metrics.counter("channel_batches_from_disk",
-                                      "Disk channel: batches handed to the sink by reading their frames back "
-                                      "from disk and decoding them (it was behind by more than the recent "
-                                      "batches kept in memory, or the agent restarted).")) {
+                                      "Disk channel: batches handed to the sink by reading their frames "
+                                      "back from disk and decoding them (it was behind by more than the "
+                                      "recent batches kept in memory, or the agent restarted).")) {
   sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
       .set(static_cast<std::int64_t>(config_.max_bytes.bytes));
 }
@@ -181,8 +181,8 @@ Awaitable<void> DiskChannel::push(Batch batch) {
       // A batch bigger than a segment can hold: it can never be stored, so waiting would block forever.
       metrics_.dropped("frame_too_large").add(events);
       log::error(sink_name_,
-                 "dropped a batch of {} events: {} bytes encoded is more than the channel's largest "
-                 "frame; raise channel.segment_bytes",
+                 "dropped a batch of {} events: {} bytes encoded is more than the channel's largest frame; "
+                 "raise channel.segment_bytes",
                  events, frame.size());
       co_return;
     }

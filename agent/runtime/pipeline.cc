@@ -311,8 +311,8 @@ Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadlin
       kept = kept || node->channel->durable();
     }
     log::error("pipeline",
-               "shutdown deadline passed: {} events in memory channels not delivered (their sources "
-               "keep their positions and read them again){}",
+               "shutdown deadline passed: {} events in memory channels not delivered (their sources keep "
+               "their positions and read them again){}",
                lost->load(), kept ? "; what is in disk channels stays there for the next start" : "");
     std::lock_guard l(mutex_);
     finished_waiters_.notify_all();

@@ -28,10 +28,8 @@ template <class C>
 void add_framing_option(config::OptionTable<C>& t) {
   t.add("framing", &C::framing,
         "How a connection's bytes are cut into messages: `newline` takes lines, `octet_counting` takes RFC "
-        "6587 "
-        "octet-counted frames (`LEN SP MSG`; a frame without a valid length is counted and skipped to the "
-        "next "
-        "LF), `auto` looks at each frame (a digit starts an octet count, anything else a line). "
+        "6587 octet-counted frames (`LEN SP MSG`; a frame without a valid length is counted and skipped to "
+        "the next LF), `auto` looks at each frame (a digit starts an octet count, anything else a line). "
         "`octet_counted` is another name for `octet_counting`.")
       .template choices<Framing>({{"auto", Framing::automatic},
                                   {"octet_counting", Framing::octet_counting},

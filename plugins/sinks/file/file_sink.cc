@@ -13,8 +13,7 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
     config::OptionTable<FileSinkConfig> t;
     t.add("path", &FileSinkConfig::path,
           "The file written to. Rolled files are renamed to `PATH.YYYYMMDDTHHMMSSZ` (`-N` added when that "
-          "name "
-          "exists). The directory is created if missing.")
+          "name exists). The directory is created if missing.")
         .required()
         .example("/var/log/pyrolog/events.log");
     t.add("encoding", &FileSinkConfig::encoding,
@@ -27,8 +26,7 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
     });
     t.add("compression", &FileSinkConfig::compression,
           "`gzip` writes each batch as a gzip member: the file is one valid gzip stream at every batch "
-          "boundary, "
-          "even after a crash. Name the file `*.gz`.")
+          "boundary, even after a crash. Name the file `*.gz`.")
         .choices<FileCompression>({{"none", FileCompression::none}, {"gzip", FileCompression::gzip}});
     t.add("gzip_level", &FileSinkConfig::gzip_level, "zlib compression level, 1 (fastest) to 9 (smallest).")
         .range(1, 9);
@@ -39,9 +37,8 @@ const config::OptionTable<FileSinkConfig>& FileSinkConfig::options() {
           "Roll a non-empty file this long after it was opened; 0: never.");
     t.add("max_files", &FileSinkConfig::max_files, "Rolled files kept; older ones are deleted. 0: keep all.");
     t.add("sync", &FileSinkConfig::sync,
-          "`true`: fdatasync before acknowledging a batch, so it survives a power loss. `false`: acknowledge "
-          "when "
-          "the kernel has it, which survives a crash of the agent.");
+          "`true`: fdatasync before acknowledging a batch, so it survives a power loss. `false`: "
+          "acknowledge when the kernel has it, which survives a crash of the agent.");
     t.check("path", [](const FileSinkConfig& c) -> std::optional<std::string> {
       if (c.path.empty()) return "must not be empty";
       if (c.path.back() == '/') return fmt::format("'{}' names a directory; it must name a file", c.path);
@@ -172,9 +169,8 @@ namespace {
     "A batch is acknowledged once written whole (and, with `sync: true`, synced). When a write fails, for "
     "instance on a full disk, what part of the batch was written is cut off again and the write is retried "
     "with backoff; the channel fills meanwhile, and with `when_full: block` the sources stop reading. "
-    "Nothing "
-    "is lost and nothing is written twice. See [the file sink's page](../../sinks/file.md) for how it "
-    "writes and rolls.");
+    "Nothing is lost and nothing is written twice. See [the file sink's page](../../sinks/file.md) for how "
+    "it writes and rolls.");
 }  // namespace
 
 }  // namespace pyrolog

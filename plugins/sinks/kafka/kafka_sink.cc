@@ -167,8 +167,8 @@ Awaitable<void> KafkaSink::replace(Slot& slot) {
   if (slot.producer) {
     metrics_->rebuilds.add();
     log::error(ctx_->name(),
-               "fatal librdkafka error in the {}: {}; replacing it, nothing is lost (messages it had "
-               "not delivered are produced again)",
+               "fatal librdkafka error in the {}: {}; replacing it, nothing is lost (messages it had not "
+               "delivered are produced again)",
                slot.name, reason.value_or("unknown"));
     // Whatever it still holds comes back as purged (or delivered, if the broker answered first).
     slot.producer->purge();
@@ -464,8 +464,8 @@ void KafkaSink::failed(OutgoingMessage& m, int error, std::string_view reason) {
     std::uint64_t suppressed = 0;
     if (failure_log_.allow(suppressed)) {
       log::warn(ctx_->name(),
-                "the broker refused a request to {}: {} ({}); sending its messages one by one to "
-                "find which ({} more held back)",
+                "the broker refused a request to {}: {} ({}); sending its messages one by one to find which "
+                "({} more held back)",
                 m.topic, reason, name, suppressed);
     }
     m.state = MessageState::isolating;
@@ -484,8 +484,8 @@ void KafkaSink::dead_letter(OutgoingMessage& m, int error, std::string_view reas
   std::uint64_t suppressed = 0;
   if (dead_letter_log_.allow(suppressed)) {
     log::error(ctx_->name(),
-               "a message for topic {} ({} bytes) was refused: {} ({}); it goes to the dead-letter {} "
-               "{} ({} more held back)",
+               "a message for topic {} ({} bytes) was refused: {} ({}); it goes to the dead-letter {} {} ({} "
+               "more held back)",
                m.topic, m.payload.size(), reason, m.failure->error_name, to_topic ? "topic" : "file",
                to_topic ? config_.dead_letter.topic : dead_letter_file_->path().string(), suppressed);
   }
@@ -591,8 +591,8 @@ Awaitable<void> KafkaSink::run(SinkContext& ctx) {
   isolation_.producer.reset();
   if (!window_.empty()) {
     log::warn(ctx.name(),
-              "{} messages in {} batches were not acknowledged by Kafka within {}; they stay in the "
-              "channel and are sent again after the next start",
+              "{} messages in {} batches were not acknowledged by Kafka within {}; they stay in the channel "
+              "and are sent again after the next start",
               window_.pending_messages(), window_.batches(), format_duration(config_.flush_timeout));
     keep_until_exit(window_.take_all());
   }
@@ -610,37 +610,26 @@ namespace {
     "kafka",
     "Produces events to Apache Kafka topics; a batch counts as delivered only once the brokers acknowledged "
     "it.",
-    "Uses librdkafka, idempotent with `acks: all` by default, so retries neither lose, duplicate nor reorder "
-    "messages within a partition. A batch taken from the channel is acknowledged only when every message in "
-    "it has "
-    "a successful delivery report from the brokers; until then it stays in the channel, and after a crash it "
-    "is "
-    "sent again. Many batches are in flight at once (`max_in_flight_batches`, `max_in_flight_bytes`); when "
-    "they are "
-    "all waiting, for instance while the brokers are unreachable, the sink takes nothing more, the channel "
-    "absorbs, and once it is full the sources stop reading. When the brokers come back everything is "
-    "delivered.\n\n"
-    "Errors that pass (time-outs, leader changes, not enough replicas, lost connections) are retried by "
-    "librdkafka "
-    "and, if it gives up (`delivery_timeout`), by the sink. A message the brokers refuse for good (too "
-    "large, an "
-    "invalid or unknown topic, not authorized) is logged with the reason, counted, and written to the "
-    "dead-letter "
-    "file or topic (`dead_letter`); it is never dropped silently. When the brokers refuse a whole request, "
-    "its "
-    "messages are sent again one by one, so only the culprit is set aside. A fatal librdkafka error replaces "
-    "the "
-    "producer; what it had not delivered is produced again. On stop the sink waits up to `flush_timeout` for "
-    "the "
-    "brokers; what they did not acknowledge stays in the channel for the next start. See "
-    "[the Kafka sink's page](../../sinks/kafka.md) for how it works.\n\n"
-    "Metrics: `pyrolog_kafka_delivery_latency_seconds` (a histogram), "
-    "`pyrolog_kafka_delivery_latency_max_seconds`, "
-    "`pyrolog_kafka_retries_total`, `pyrolog_kafka_errors_total{reason}`, "
-    "`pyrolog_kafka_dead_letters_total{destination}`, `pyrolog_kafka_in_flight_messages`, "
-    "`pyrolog_kafka_in_flight_batches`, `pyrolog_kafka_in_flight_bytes`, "
-    "`pyrolog_kafka_producer_rebuilds_total`, "
-    "`pyrolog_kafka_brokers_up`, `pyrolog_kafka_fallback_topic_total`.");
+    "Uses librdkafka, idempotent with `acks: all` by default, so retries neither lose, duplicate nor "
+    "reorder messages within a partition. A batch taken from the channel is acknowledged only when every "
+    "message in it has a successful delivery report from the brokers; until then it stays in the channel, "
+    "and after a crash it is sent again. Many batches are in flight at once (`max_in_flight_batches`, "
+    "`max_in_flight_bytes`); when they are all waiting, for instance while the brokers are unreachable, the "
+    "sink takes nothing more, the channel absorbs, and once it is full the sources stop reading. When the "
+    "brokers come back everything is delivered.\n\nErrors that pass (time-outs, leader changes, not enough "
+    "replicas, lost connections) are retried by librdkafka and, if it gives up (`delivery_timeout`), by the "
+    "sink. A message the brokers refuse for good (too large, an invalid or unknown topic, not authorized) "
+    "is logged with the reason, counted, and written to the dead-letter file or topic (`dead_letter`); it "
+    "is never dropped silently. When the brokers refuse a whole request, its messages are sent again one by "
+    "one, so only the culprit is set aside. A fatal librdkafka error replaces the producer; what it had not "
+    "delivered is produced again. On stop the sink waits up to `flush_timeout` for the brokers; what they "
+    "did not acknowledge stays in the channel for the next start. See [the Kafka sink's "
+    "page](../../sinks/kafka.md) for how it works.\n\nMetrics: `pyrolog_kafka_delivery_latency_seconds` (a "
+    "histogram), `pyrolog_kafka_delivery_latency_max_seconds`, `pyrolog_kafka_retries_total`, "
+    "`pyrolog_kafka_errors_total{reason}`, `pyrolog_kafka_dead_letters_total{destination}`, "
+    "`pyrolog_kafka_in_flight_messages`, `pyrolog_kafka_in_flight_batches`, "
+    "`pyrolog_kafka_in_flight_bytes`, `pyrolog_kafka_producer_rebuilds_total`, `pyrolog_kafka_brokers_up`, "
+    "`pyrolog_kafka_fallback_topic_total`.");
 }  // namespace
 
 }  // namespace pyrolog

@@ -34,15 +34,13 @@ const config::OptionTable<KafkaDeadLetterConfig>& KafkaDeadLetterConfig::options
     config::OptionTable<KafkaDeadLetterConfig> t;
     t.add("path", &KafkaDeadLetterConfig::path,
           "A file that each refused message is appended to, as one JSON object per line: `time`, `topic`, "
-          "`key`, "
-          "`error` (librdkafka's code), `reason`, `headers` and `message` (the payload). Without `path` and "
-          "`topic`: `dead-letter.jsonl` in the sink's state directory (`data_dir/sinks/NAME`).")
+          "`key`, `error` (librdkafka's code), `reason`, `headers` and `message` (the payload). Without "
+          "`path` and `topic`: `dead-letter.jsonl` in the sink's state directory (`data_dir/sinks/NAME`).")
         .example("/var/lib/pyrolog/kafka-dead-letter.jsonl");
     t.add("topic", &KafkaDeadLetterConfig::topic,
           "A topic of the same cluster that refused messages are produced to, unchanged, with the headers "
           "`pyrolog.error`, `pyrolog.reason` and `pyrolog.topic` added. If that topic refuses one too, it "
-          "goes to "
-          "the file.")
+          "goes to the file.")
         .example("logs-dead-letter");
     t.check("topic", [](const KafkaDeadLetterConfig& c) -> std::optional<std::string> {
       if (c.topic.empty()) return std::nullopt;
@@ -68,10 +66,9 @@ const config::OptionTable<KafkaSinkConfig>& KafkaSinkConfig::options() {
         .example("kafka1:9092,kafka2:9092");
     t.add("topic", &KafkaSinkConfig::topic,
           "The topic each event goes to: a name, or a template over the event's fields such as "
-          "`logs-{service}` "
-          "(`{message}` is the raw line, `{{` and `}}` literal braces). An event whose topic cannot be made "
-          "(a "
-          "field is missing, or the result is not a valid topic name) goes to `fallback_topic`.")
+          "`logs-{service}` (`{message}` is the raw line, `{{` and `}}` literal braces). An event whose "
+          "topic cannot be made (a field is missing, or the result is not a valid topic name) goes to "
+          "`fallback_topic`.")
         .required()
         .example("web-logs");
     t.add("fallback_topic", &KafkaSinkConfig::fallback_topic,
@@ -79,16 +76,14 @@ const config::OptionTable<KafkaSinkConfig>& KafkaSinkConfig::options() {
           "fields.");
     t.add("key", &KafkaSinkConfig::key,
           "The message key, a template over fields (`{client_ip}`). Empty, or rendered empty: no key, so "
-          "librdkafka "
-          "spreads messages over the partitions. Messages with one key stay in order in one partition.");
+          "librdkafka spreads messages over the partitions. Messages with one key stay in order in one "
+          "partition.");
     t.add("headers", &KafkaSinkConfig::headers,
-          "Message headers: name to template (`{field}`). A header whose template references a missing field "
-          "is left "
-          "out.");
+          "Message headers: name to template (`{field}`). A header whose template references a missing "
+          "field is left out.");
     t.add("encoding", &KafkaSinkConfig::encoding,
           "The message body. `json`: an object with `timestamp`, `message` and every field (dotted names "
-          "nest). "
-          "`raw`: the line as received. `text`: the `text` template.")
+          "nest). `raw`: the line as received. `text`: the `text` template.")
         .choices<KafkaEncoding>(
             {{"json", KafkaEncoding::json}, {"raw", KafkaEncoding::raw}, {"text", KafkaEncoding::text}});
     t.add("except_fields", &KafkaSinkConfig::except_fields, kExceptFieldsHelp);
@@ -107,14 +102,12 @@ const config::OptionTable<KafkaSinkConfig>& KafkaSinkConfig::options() {
                                     {"lz4", KafkaCompression::lz4},
                                     {"zstd", KafkaCompression::zstd}});
     t.add("idempotence", &KafkaSinkConfig::idempotence,
-          "The idempotent producer: retries write no duplicates and keep the order within a partition. Needs "
-          "`acks: all`.");
+          "The idempotent producer: retries write no duplicates and keep the order within a partition. "
+          "Needs `acks: all`.");
     t.add("acks", &KafkaSinkConfig::acks,
           "When a broker acknowledges a message. `all`: once every in-sync replica has it (what "
-          "`min.insync.replicas` "
-          "promises). `leader`: once the leader has it; a leader that dies before its followers copied it "
-          "loses it. "
-          "`none`: when it is sent, which delivers nothing for sure.")
+          "`min.insync.replicas` promises). `leader`: once the leader has it; a leader that dies before its "
+          "followers copied it loses it. `none`: when it is sent, which delivers nothing for sure.")
         .choices<KafkaAcks>(
             {{"all", KafkaAcks::all}, {"leader", KafkaAcks::leader}, {"none", KafkaAcks::none}});
     t.add("linger", &KafkaSinkConfig::linger,
@@ -127,14 +120,12 @@ const config::OptionTable<KafkaSinkConfig>& KafkaSinkConfig::options() {
         .range(1, 1000000);
     t.add("message_max_bytes", &KafkaSinkConfig::message_max_bytes,
           "Largest message sent (`message.max.bytes`); a larger one is refused before it is sent and goes to "
-          "the "
-          "dead letters. Keep it at or below the brokers' `message.max.bytes` and the topics' "
+          "the dead letters. Keep it at or below the brokers' `message.max.bytes` and the topics' "
           "`max.message.bytes`.")
         .range(1024, 512.0 * 1024 * 1024);
     t.add("delivery_timeout", &KafkaSinkConfig::delivery_timeout,
           "How long librdkafka tries to deliver a message (`message.timeout.ms`); 0: until it is delivered. "
-          "When it "
-          "gives up, the sink produces the message again, so nothing is lost, but order may change.")
+          "When it gives up, the sink produces the message again, so nothing is lost, but order may change.")
         .range(0, 7.0 * 24 * 3600 * 1000);
     t.add("max_in_flight_batches", &KafkaSinkConfig::max_in_flight_batches,
           "Batches taken from the channel and not yet acknowledged by the brokers. While this many (or "
@@ -150,10 +141,8 @@ const config::OptionTable<KafkaSinkConfig>& KafkaSinkConfig::options() {
           "Where messages go that the brokers refuse for good (too large, invalid topic, not authorized).");
     t.add("librdkafka", &KafkaSinkConfig::librdkafka,
           "Further librdkafka properties, passed as they are: TLS and SASL (`security.protocol`, "
-          "`ssl.ca.location`, "
-          "`sasl.mechanisms`, `sasl.username`, ...), `client.id`, timeouts. Properties that have an option "
-          "above "
-          "must be set with it.")
+          "`ssl.ca.location`, `sasl.mechanisms`, `sasl.username`, ...), `client.id`, timeouts. Properties "
+          "that have an option above must be set with it.")
         .example("{security.protocol: SASL_SSL, sasl.mechanisms: PLAIN}");
 
     t.check("brokers", [](const KafkaSinkConfig& c) -> std::optional<std::string> {

@@ -121,15 +121,15 @@ void KafkaSource::on_rebalance(kafka::RebalanceEvent event,
   if (event == kafka::RebalanceEvent::revoked && !lost) {
     if (!tracker_->wait_acknowledged(partitions, config_.ack_timeout)) {
       log::warn(ctx_->name(),
-                "giving up {} partition(s) with events the channel has not acknowledged within {}; "
-                "their next owner reads those again",
+                "giving up {} partition(s) with events the channel has not acknowledged within {}; their "
+                "next owner reads those again",
                 partitions.size(), format_duration(config_.ack_timeout));
     }
     commit(true, partitions);
   } else if (lost) {
     log::warn(ctx_->name(),
-              "lost {} partition(s) (the group went on without this consumer); nothing more is "
-              "committed for them, their next owner reads from the last commit",
+              "lost {} partition(s) (the group went on without this consumer); nothing more is committed for "
+              "them, their next owner reads from the last commit",
               partitions.size());
   }
   if (event == kafka::RebalanceEvent::failed) {
@@ -368,24 +368,17 @@ namespace {
     "kafka",
     "Reads Kafka topics as a member of a consumer group, committing offsets only once the events are stored.",
     "Each message becomes an event: the payload is the raw line, the message's timestamp the event's time "
-    "(the "
-    "time it was read when it has none), and the fields `kafka.topic`, `kafka.partition`, `kafka.offset`, "
-    "`kafka.key` (when the message has one) and `kafka.timestamp` (when it has one); with `headers: true`, "
-    "each "
-    "header as `kafka.headers.NAME`.\n\n"
-    "Offsets are never committed automatically. Every `commit_interval` the source commits, per partition, "
-    "the "
-    "offset after the longest run of batches the channel has acknowledged (for a disk channel: once they are "
-    "durable; for a memory channel: once the sink delivered them). A crash therefore reads again at most "
-    "what was "
-    "not yet committed, and loses nothing. On a rebalance, the partitions being taken away get a last commit "
-    "(after waiting up to `ack_timeout` for their acknowledgements) before they are let go, and nothing is "
-    "committed for them afterwards, so two consumers never commit the same partition. Run more agents with "
-    "the "
-    "same `group_id` to spread the partitions over them. See [the Kafka source's "
-    "page](../../sources/kafka.md).\n\n"
-    "Metrics: `pyrolog_kafka_commits_total`, `pyrolog_kafka_rebalances_total`, "
-    "`pyrolog_kafka_assigned_partitions`.");
+    "(the time it was read when it has none), and the fields `kafka.topic`, `kafka.partition`, "
+    "`kafka.offset`, `kafka.key` (when the message has one) and `kafka.timestamp` (when it has one); with "
+    "`headers: true`, each header as `kafka.headers.NAME`.\n\nOffsets are never committed automatically. "
+    "Every `commit_interval` the source commits, per partition, the offset after the longest run of batches "
+    "the channel has acknowledged (for a disk channel: once they are durable; for a memory channel: once "
+    "the sink delivered them). A crash therefore reads again at most what was not yet committed, and loses "
+    "nothing. On a rebalance, the partitions being taken away get a last commit (after waiting up to "
+    "`ack_timeout` for their acknowledgements) before they are let go, and nothing is committed for them "
+    "afterwards, so two consumers never commit the same partition. Run more agents with the same `group_id` "
+    "to spread the partitions over them. See [the Kafka source's page](../../sources/kafka.md).\n\nMetrics: "
+    "`pyrolog_kafka_commits_total`, `pyrolog_kafka_rebalances_total`, `pyrolog_kafka_assigned_partitions`.");
 }  // namespace
 
 }  // namespace pyrolog

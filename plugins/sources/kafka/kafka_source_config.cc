@@ -41,20 +41,17 @@ const config::OptionTable<KafkaSourceConfig>& KafkaSourceConfig::options() {
         .example("[web-logs, \"^app-.*\"]");
     t.add("group_id", &KafkaSourceConfig::group_id,
           "The consumer group. Agents with the same group share the partitions of the topics; run more of "
-          "them "
-          "to read faster.")
+          "them to read faster.")
         .required()
         .example("pyrolog-archive");
     t.add("auto_offset_reset", &KafkaSourceConfig::auto_offset_reset,
           "Where to start in a partition the group has no committed offset for (or one the broker no longer "
-          "has): "
-          "`earliest` (the oldest message kept) or `latest` (only new messages).")
+          "has): `earliest` (the oldest message kept) or `latest` (only new messages).")
         .choices<KafkaOffsetReset>(
             {{"earliest", KafkaOffsetReset::earliest}, {"latest", KafkaOffsetReset::latest}});
     t.add("commit_interval", &KafkaSourceConfig::commit_interval,
           "How often offsets are committed: each time, up to the last message of the longest run of batches "
-          "the "
-          "channel has acknowledged, per partition. A crash reads at most this much again.")
+          "the channel has acknowledged, per partition. A crash reads at most this much again.")
         .range(10, 3600000);
     t.add("max_batch_events", &KafkaSourceConfig::max_batch_events, "Most messages in one batch.")
         .range(1, 1000000);
@@ -64,16 +61,14 @@ const config::OptionTable<KafkaSourceConfig>& KafkaSourceConfig::options() {
          "ack_timeout", &KafkaSourceConfig::ack_timeout,
          "On a rebalance and on stop: how long to wait for the channel to acknowledge what was read from the "
          "partitions being given up, before committing and letting them go. What is not acknowledged by then "
-         "is "
-         "not committed, and read again by the next owner.")
+         "is not committed, and read again by the next owner.")
         .range(0, 600000);
     t.add("headers", &KafkaSourceConfig::headers,
           "`true`: each message header becomes a field `kafka.headers.NAME` (string).");
     t.add("librdkafka", &KafkaSourceConfig::librdkafka,
           "Further librdkafka properties, passed as they are: TLS and SASL (`security.protocol`, ...), "
           "`client.id`, `session.timeout.ms`, `partition.assignment.strategy` (`cooperative-sticky` for "
-          "incremental "
-          "rebalances), fetch sizes.")
+          "incremental rebalances), fetch sizes.")
         .example("{security.protocol: SSL, ssl.ca.location: /etc/ssl/certs/ca.pem}");
     t.check("brokers", [](const KafkaSourceConfig& c) -> std::optional<std::string> {
       if (c.brokers.find_first_not_of(" ,") == std::string::npos) return "must name at least one broker";

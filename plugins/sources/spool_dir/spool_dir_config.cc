@@ -28,10 +28,10 @@ const config::OptionTable<SpoolDirConfig>& SpoolDirConfig::options() {
           "`completed_suffix`, `delete` removes it.")
         .choices<SpoolCompletion>({{"rename", SpoolCompletion::rename}, {"delete", SpoolCompletion::remove}});
     t.add("completed_suffix", &SpoolDirConfig::completed_suffix, "Added to the name of a completed file.");
-    t.add(
-        "changed_suffix", &SpoolDirConfig::changed_suffix,
-        "Added to the name of a file that changed after it was picked up (it grew, shrank or was rewritten): "
-        "such a file is reported, counted and set aside, and the source goes on with the next one.");
+    t.add("changed_suffix", &SpoolDirConfig::changed_suffix,
+          "Added to the name of a file that changed after it was picked up (it grew, shrank or was "
+          "rewritten): such a file is reported, counted and set aside, and the source goes on with the next "
+          "one.");
     t.add("poll_interval", &SpoolDirConfig::poll_interval, "How often an idle source looks for new files.")
         .range(10, 3600.0 * 1000);
     files::add_reading_options(t);

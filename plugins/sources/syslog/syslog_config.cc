@@ -31,8 +31,8 @@ const config::OptionTable<SyslogConfig>& SyslogConfig::options() {
     t.add("nul_delimiter", &SyslogConfig::nul_delimiter,
           "With line framing, a NUL byte also ends a message (some senders end messages with NUL).");
     t.add("max_message_bytes", &SyslogConfig::max_message_bytes,
-          "Longest message kept; a longer one is truncated or dropped (see `overlong_messages`) and "
-          "counted, and the stream goes on with the next message.")
+          "Longest message kept; a longer one is truncated or dropped (see `overlong_messages`) and counted, "
+          "and the stream goes on with the next message.")
         .range(64, 64.0 * 1024 * 1024);
     t.add("overlong_messages", &SyslogConfig::overlong_messages,
           "What happens to a message over `max_message_bytes`: `truncate` keeps its first "

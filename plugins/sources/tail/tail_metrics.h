@@ -35,8 +35,8 @@ struct TailMetrics {
   ScopedGauge file_behind_bytes(const std::string& path) {
     return component.scoped_gauge(
         "tail_file_behind_bytes",
-        "Bytes of one file the tail source holds open that it has not read yet (its "
-        "size minus its read offset), by the path it was found at.",
+        "Bytes of one file the tail source holds open that it has not read yet (its size minus its read "
+        "offset), by the path it was found at.",
         {{"path", path}});
   }
 

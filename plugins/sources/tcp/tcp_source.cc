@@ -92,18 +92,17 @@ namespace {
 [[maybe_unused]] const bool registered = register_source<TcpSourceConfig, TcpSource>(
     "tcp", "Receives lines (or RFC 6587 octet-counted frames) from TCP clients, optionally over TLS.",
     "Each connection is read on its own; every read becomes one batch. `framing` chooses newline-delimited "
-    "lines (the default; every byte before the LF is kept, empty lines too), octet-counted frames, or either "
-    "per frame. With `tls.cert_file` and `tls.key_file` every connection is TLS. When the channel is full "
-    "the "
-    "source stops reading, so clients see their sends block instead of losing lines. A connection closed by "
-    "its client delivers its last line even without a newline. Connections are limited in number (per source "
-    "and per peer address) and closed after `idle_timeout` without data. On shutdown the source accepts no "
-    "new "
-    "connections, reads what each connection has already sent, delivers it, and closes. The listener, framer "
-    "and TLS code are the syslog source's (see docs/sources/tcp.md).\n\n"
-    "Metrics: `pyrolog_component_discarded_events_total{reason=\"line_too_long\"}`, "
-    "`pyrolog_tcp_framing_errors_total`, `pyrolog_tcp_connections`, `pyrolog_tcp_connections_refused_total`, "
-    "`pyrolog_tcp_idle_timeouts_total`, `pyrolog_tcp_tls_handshake_failures_total`.");
+    "lines (the default; every byte before the LF is kept, empty lines too), octet-counted frames, or "
+    "either per frame. With `tls.cert_file` and `tls.key_file` every connection is TLS. When the channel is "
+    "full the source stops reading, so clients see their sends block instead of losing lines. A connection "
+    "closed by its client delivers its last line even without a newline. Connections are limited in number "
+    "(per source and per peer address) and closed after `idle_timeout` without data. On shutdown the source "
+    "accepts no new connections, reads what each connection has already sent, delivers it, and closes. The "
+    "listener, framer and TLS code are the syslog source's (see docs/sources/tcp.md).\n\nMetrics: "
+    "`pyrolog_component_discarded_events_total{reason=\"line_too_long\"}`, "
+    "`pyrolog_tcp_framing_errors_total`, `pyrolog_tcp_connections`, "
+    "`pyrolog_tcp_connections_refused_total`, `pyrolog_tcp_idle_timeouts_total`, "
+    "`pyrolog_tcp_tls_handshake_failures_total`.");
 }  // namespace
 
 }  // namespace pyrolog

@@ -18,8 +18,7 @@ const config::OptionTable<TcpSourceConfig>& TcpSourceConfig::options() {
         .range(16, 1024.0 * 1024 * 1024);
     t.add("overlong_lines", &TcpSourceConfig::overlong_lines,
           "What happens to a message over `max_line_bytes`: `truncate` keeps its first `max_line_bytes` "
-          "bytes, "
-          "`drop` discards it. Either is counted as `line_too_long`.")
+          "bytes, `drop` discards it. Either is counted as `line_too_long`.")
         .choices<stream_input::Overlong>(
             {{"truncate", stream_input::Overlong::truncate}, {"drop", stream_input::Overlong::drop}});
     stream_input::add_connection_options(t);

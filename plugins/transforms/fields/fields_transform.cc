@@ -128,10 +128,8 @@ namespace {
     "fields", "Renames, adds, sets from templates, converts and removes fields.",
     "The operations run in the order `rename`, `add`, `set`, `convert`, `remove`, each over its fields in "
     "name order. Templates such as `'{host}-{status}'` refer to fields in braces. A value that does not "
-    "convert, "
-    "or a template that refers to a missing field, tags the event (`tags._fieldsfailure: true` by default) "
-    "and is "
-    "counted in `pyrolog_transform_events_total` by outcome; the event is kept.");
+    "convert, or a template that refers to a missing field, tags the event (`tags._fieldsfailure: true` by "
+    "default) and is counted in `pyrolog_transform_events_total` by outcome; the event is kept.");
 }  // namespace
 
 }  // namespace pyrolog

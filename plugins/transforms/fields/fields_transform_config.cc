@@ -61,20 +61,16 @@ const config::OptionTable<FieldsTransformConfig>& FieldsTransformConfig::options
         .example("{host: hostname}");
     t.add("add", &FieldsTransformConfig::add,
           "Fields set from a template when the event does not have them: `name: 'text {field} text'`. A "
-          "template "
-          "that is one reference (`'{status}'`) copies the value with its type.")
+          "template that is one reference (`'{status}'`) copies the value with its type.")
         .example("{env: production}");
     t.add("set", &FieldsTransformConfig::set,
           "Fields set from a template, replacing what is there: `name: '{host}-{status}'`. `{message}` is "
-          "the raw "
-          "line, `{@timestamp}` the event's time; `{{` and `}}` are literal braces.")
+          "the raw line, `{@timestamp}` the event's time; `{{` and `}}` are literal braces.")
         .example("{service: '{host}-{app}'}");
-    t.add(
-         "convert", &FieldsTransformConfig::convert,
-         "Fields converted to a type: `integer` (a float is truncated), `float`, `string` or `boolean` "
-         "(`true`, "
-         "`false`, `yes`, `no`, `on`, `off`, `1`, `0`). A value that does not convert is kept, and the event "
-         "tagged.")
+    t.add("convert", &FieldsTransformConfig::convert,
+          "Fields converted to a type: `integer` (a float is truncated), `float`, `string` or `boolean` "
+          "(`true`, `false`, `yes`, `no`, `on`, `off`, `1`, `0`). A value that does not convert is kept, and "
+          "the event tagged.")
         .example("{status: integer, took: float}");
     t.add("remove", &FieldsTransformConfig::remove,
           "Fields removed (`message` empties the raw line). `a.b` removes that field only, not `a.b.c`.")

@@ -78,11 +78,10 @@ namespace {
 [[maybe_unused]] const bool registered = register_transform<FilterTransformConfig, FilterTransform>(
     "filter", "Drops events by a condition.",
     "Set `drop` to drop the events a condition selects, or `keep` to keep only those. Conditions are the "
-    "expression language of docs/transforms.md: comparisons, `and`, `or`, `not`, regex matches (`=~ /.../`), "
-    "`in (...)` and `exists(field)`. A dropped event is counted in `pyrolog_component_discarded_events_total"
-    "{reason=\"filtered\"}`; a regex that runs out of its match limit on a value counts as not matching, and "
-    "is "
-    "counted as `regex_limit_exceeded`.");
+    "expression language of docs/transforms.md: comparisons, `and`, `or`, `not`, regex matches (`=~ "
+    "/.../`), `in (...)` and `exists(field)`. A dropped event is counted in "
+    "`pyrolog_component_discarded_events_total{reason=\"filtered\"}`; a regex that runs out of its match "
+    "limit on a value counts as not matching, and is counted as `regex_limit_exceeded`.");
 }  // namespace
 
 }  // namespace pyrolog

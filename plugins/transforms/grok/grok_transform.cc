@@ -192,18 +192,14 @@ namespace {
 [[maybe_unused]] const bool registered = register_transform<GrokTransformConfig, GrokTransform>(
     "grok", "Parses a field into fields with grok patterns (named, reusable regular expressions).",
     "Patterns come from the built-in library (see docs/grok.md for its 140 patterns), from `patterns_dir` "
-    "and "
-    "from `pattern_definitions`, later ones replacing earlier ones of the same name. The `match` patterns "
-    "are "
-    "tried in order and the first that matches wins. String captures are views of the matched text; `:int` "
-    "and "
-    "`:float` captures are numbers. An event that no pattern matches is kept, tagged "
-    "(`tags._grokparsefailure: "
-    "true` by default) and counted in `pyrolog_transform_events_total{outcome=\"no_match\"}`; a match that "
-    "runs "
-    "out of its limits counts as `limit_exceeded` and is tagged `_groklimitexceeded` too. A pattern that "
-    "references an undefined pattern, a cycle of references or an invalid regex is a configuration error, "
-    "naming the pattern and the offset in it. Try patterns on sample lines with `pyrolog grok`.");
+    "and from `pattern_definitions`, later ones replacing earlier ones of the same name. The `match` "
+    "patterns are tried in order and the first that matches wins. String captures are views of the matched "
+    "text; `:int` and `:float` captures are numbers. An event that no pattern matches is kept, tagged "
+    "(`tags._grokparsefailure: true` by default) and counted in "
+    "`pyrolog_transform_events_total{outcome=\"no_match\"}`; a match that runs out of its limits counts as "
+    "`limit_exceeded` and is tagged `_groklimitexceeded` too. A pattern that references an undefined "
+    "pattern, a cycle of references or an invalid regex is a configuration error, naming the pattern and "
+    "the offset in it. Try patterns on sample lines with `pyrolog grok`.");
 }  // namespace
 
 }  // namespace pyrolog

@@ -13,45 +13,38 @@ const config::OptionTable<GrokTransformConfig>& GrokTransformConfig::options() {
     config::OptionTable<GrokTransformConfig> t;
     t.add("match", &GrokTransformConfig::match,
           "Grok patterns, tried in order; the first that matches sets its fields and the others are not "
-          "tried. "
-          "`%{SYNTAX}`, `%{SYNTAX:field}`, `%{SYNTAX:field:int}` or `:float`, raw named groups "
-          "`(?<field>...)`; "
-          "nested names as `http.status` or `[http][status]` (both give `http.status`). See docs/grok.md.")
+          "tried. `%{SYNTAX}`, `%{SYNTAX:field}`, `%{SYNTAX:field:int}` or `:float`, raw named groups "
+          "`(?<field>...)`; nested names as `http.status` or `[http][status]` (both give `http.status`). See "
+          "docs/grok.md.")
         .required()
         .example("['%{COMBINEDAPACHELOG}']");
     t.add("field", &GrokTransformConfig::field,
           "Field matched against the patterns; `message` is the raw line. A number or boolean field is "
-          "matched as "
-          "text.");
+          "matched as text.");
     t.add("patterns_dir", &GrokTransformConfig::patterns_dir,
           "Directories of pattern files (`NAME regex` per line) loaded after the built-in library; a later "
           "definition replaces an earlier one of the same name.")
         .example("[/etc/pyrolog/patterns]");
     t.add("pattern_definitions", &GrokTransformConfig::pattern_definitions,
           "Patterns defined inline, `NAME: regex`, loaded last: they replace built-in and `patterns_dir` "
-          "patterns "
-          "of the same name.")
+          "patterns of the same name.")
         .example("{QUEUEID: '[0-9A-F]{10,11}'}");
     t.add("overwrite", &GrokTransformConfig::overwrite,
           "Fields a capture may replace when the event already has them. A capture into another existing "
-          "field "
-          "is left out, so earlier values are kept. `message` replaces the raw line.")
+          "field is left out, so earlier values are kept. `message` replaces the raw line.")
         .example("[message]");
-    t.add(
-        "keep_empty_captures", &GrokTransformConfig::keep_empty_captures,
-        "Set fields whose group did not take part in the match, or matched nothing, to an empty string (null "
-        "for `:int` and `:float` fields) instead of leaving them out.");
+    t.add("keep_empty_captures", &GrokTransformConfig::keep_empty_captures,
+          "Set fields whose group did not take part in the match, or matched nothing, to an empty string "
+          "(null for `:int` and `:float` fields) instead of leaving them out.");
     t.add("tag_on_failure", &GrokTransformConfig::tag_on_failure,
           "Tags set on an event no pattern matched (or whose `field` is missing); the event is kept and "
           "counted. A tag `t` is the field `tags.t: true`.");
     t.add("tag_on_limit", &GrokTransformConfig::tag_on_limit,
           "Tags set, besides `tag_on_failure`, on an event whose match ran out of `match_limit`, "
-          "`depth_limit`, "
-          "`heap_limit` or `jit_stack_limit`.");
+          "`depth_limit`, `heap_limit` or `jit_stack_limit`.");
     t.add("match_limit", &GrokTransformConfig::match_limit,
           "Most backtracking steps one match may take (PCRE2's match limit), so that a pathological pattern "
-          "on a "
-          "hostile line fails fast, counted as `limit_exceeded`. A normal line needs a few hundred.")
+          "on a hostile line fails fast, counted as `limit_exceeded`. A normal line needs a few hundred.")
         .range(1000, 4'000'000'000.0);
     t.add("depth_limit", &GrokTransformConfig::depth_limit,
           "Most nested backtracking points of one match (PCRE2's depth limit; applies when the JIT is not "
@@ -65,8 +58,7 @@ const config::OptionTable<GrokTransformConfig>& GrokTransformConfig::options() {
         .range(32 * 1024, 1024.0 * 1024 * 1024);
     t.add("utf8", &GrokTransformConfig::utf8,
           "Match UTF-8 code points instead of bytes (`.` and classes then take a whole character). Invalid "
-          "UTF-8 "
-          "in a line never fails a match either way.");
+          "UTF-8 in a line never fails a match either way.");
     t.check("match", [](const GrokTransformConfig& c) -> std::optional<std::string> {
       if (c.match.empty()) return "needs at least one pattern";
       // Compiling here reports a bad pattern at the `match` option; building the transform compiles again.

@@ -85,14 +85,12 @@ namespace {
 [[maybe_unused]] const bool registered = register_transform<JsonTransformConfig, JsonTransform>(
     "json", "Parses a field holding JSON into fields, with limits on size, depth and field count.",
     "Object members become fields named by their dotted path (`{\"http\":{\"status\":200}}` gives "
-    "`http.status: "
-    "200`), under `target` when it is set; numbers, booleans and null keep their type, and an array becomes "
-    "its "
-    "JSON text. A member that names an existing field replaces it. Nothing is set unless the whole text "
-    "parses: "
-    "malformed JSON, invalid UTF-8, a text over `max_bytes`, nesting deeper than `max_depth` or more than "
-    "`max_fields` fields leave the event as it was, tagged (`tags._jsonparsefailure: true` by default) and "
-    "counted in `pyrolog_transform_events_total` by outcome.");
+    "`http.status: 200`), under `target` when it is set; numbers, booleans and null keep their type, and an "
+    "array becomes its JSON text. A member that names an existing field replaces it. Nothing is set unless "
+    "the whole text parses: malformed JSON, invalid UTF-8, a text over `max_bytes`, nesting deeper than "
+    "`max_depth` or more than `max_fields` fields leave the event as it was, tagged "
+    "(`tags._jsonparsefailure: true` by default) and counted in `pyrolog_transform_events_total` by "
+    "outcome.");
 }  // namespace
 
 }  // namespace pyrolog

@@ -92,10 +92,9 @@ namespace {
     "kv", "Parses key=value pairs in a field into string fields.",
     "With the defaults, `user=alice action=\"log in\" took=12` gives `user: alice`, `action: log in` and "
     "`took: \"12\"` (values are strings; convert them with the `fields` transform). Words without a "
-    "separator "
-    "are skipped; a later pair with the same key replaces an earlier one; a key equal to an existing field "
-    "replaces it. Bad input is tagged (`tags._kvparsefailure: true` by default) and counted in "
-    "`pyrolog_transform_events_total` by outcome, and the pairs that could be read are kept.");
+    "separator are skipped; a later pair with the same key replaces an earlier one; a key equal to an "
+    "existing field replaces it. Bad input is tagged (`tags._kvparsefailure: true` by default) and counted "
+    "in `pyrolog_transform_events_total` by outcome, and the pairs that could be read are kept.");
 }  // namespace
 
 }  // namespace pyrolog

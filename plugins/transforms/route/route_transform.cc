@@ -34,8 +34,7 @@ const config::OptionTable<RouteTransformConfig>& RouteTransformConfig::options()
     config::OptionTable<RouteTransformConfig> t;
     t.add("routes", &RouteTransformConfig::routes,
           "Routes by name, each with the condition that selects its events: `name: condition`. Read a route "
-          "as "
-          "`<component>.<name>`, and the events no route selects as `<component>._unmatched`.")
+          "as `<component>.<name>`, and the events no route selects as `<component>._unmatched`.")
         .required()
         .example("{errors: 'status >= 500', slow: 'took > 2.5'}");
     t.check("routes", [](const RouteTransformConfig& c) -> std::optional<std::string> {
@@ -106,11 +105,10 @@ namespace {
     "route", "Sends events to different downstream components by condition.",
     "Each event goes to every route whose condition it meets, and to `_unmatched` when it meets none: "
     "downstream components read `inputs: [<component>.<route>]` or `[<component>._unmatched]`. The batches "
-    "of "
-    "the routes share the bytes of the input; a route or `_unmatched` that nothing reads drops its events, "
-    "counted as `unrouted`. Events per route are counted in "
-    "`pyrolog_transform_events_total{outcome=<route>}`. "
-    "Conditions are the expression language of docs/transforms.md.",
+    "of the routes share the bytes of the input; a route or `_unmatched` that nothing reads drops its "
+    "events, counted as `unrouted`. Events per route are counted in "
+    "`pyrolog_transform_events_total{outcome=<route>}`. Conditions are the expression language of "
+    "docs/transforms.md.",
     RouteTransformConfig::outputs);
 }  // namespace
 

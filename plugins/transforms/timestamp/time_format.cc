@@ -314,8 +314,8 @@ std::variant<TimeFormat, std::string> TimeFormat::compile(std::string_view forma
         break;
       default:
         return fmt::format(
-            "unknown directive '%{}' in '{}' (known: %Y %y %m %d %e %j %H %I %p %M %S %f %b %B %h %a "
-            "%A %z %Z %s %T %F %D %R %% %n %t)",
+            "unknown directive '%{}' in '{}' (known: %Y %y %m %d %e %j %H %I %p %M %S %f %b %B %h %a %A %z "
+            "%Z %s %T %F %D %R %% %n %t)",
             format[i], format);
     }
   }

@@ -100,11 +100,9 @@ namespace {
     "Reads a time from a field, with strptime-style or named formats, and sets the event's time.",
     "Formats are tried in order. Fractions of a second (`%f`) keep up to nanoseconds; an offset in the text "
     "(`%z`, `%Z`, ISO 8601) wins over `timezone`; a format without a year (syslog) takes the current year, "
-    "or the "
-    "previous one for a time more than a day ahead. A time that no format reads leaves the event's time as "
-    "it "
-    "was, and the event is tagged (`tags._timestampparsefailure: true` by default) and counted in "
-    "`pyrolog_transform_events_total{outcome=\"unparseable\"}`.");
+    "or the previous one for a time more than a day ahead. A time that no format reads leaves the event's "
+    "time as it was, and the event is tagged (`tags._timestampparsefailure: true` by default) and counted "
+    "in `pyrolog_transform_events_total{outcome=\"unparseable\"}`.");
 }  // namespace
 
 }  // namespace pyrolog

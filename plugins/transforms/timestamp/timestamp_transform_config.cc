@@ -16,9 +16,8 @@ const config::OptionTable<TimestampTransformConfig>& TimestampTransformConfig::o
     t.add("field", &TimestampTransformConfig::field, "Field holding the time; `message` is the raw line.");
     t.add("formats", &TimestampTransformConfig::formats,
           "Formats tried in order, the first that reads the whole text wins: strptime-style "
-          "(`%d/%b/%Y:%H:%M:%S "
-          "%z`, `%b %e %H:%M:%S`, `%Y-%m-%d %H:%M:%S,%f`), or `ISO8601` (also `RFC3339`), `UNIX`, `UNIX_MS`, "
-          "`UNIX_US`, `UNIX_NS`. See docs/transforms.md for every directive.")
+          "(`%d/%b/%Y:%H:%M:%S %z`, `%b %e %H:%M:%S`, `%Y-%m-%d %H:%M:%S,%f`), or `ISO8601` (also "
+          "`RFC3339`), `UNIX`, `UNIX_MS`, `UNIX_US`, `UNIX_NS`. See docs/transforms.md for every directive.")
         .required()
         .example("['%d/%b/%Y:%H:%M:%S %z', ISO8601]");
     t.add("timezone", &TimestampTransformConfig::timezone,
@@ -26,8 +25,7 @@ const config::OptionTable<TimestampTransformConfig>& TimestampTransformConfig::o
           "system's time zone database (`Europe/Berlin`), with its daylight saving time.");
     t.add("target", &TimestampTransformConfig::target,
           "Field set to the time (a timestamp value); empty: the event's own time, which the JSON output "
-          "writes "
-          "as `timestamp`.");
+          "writes as `timestamp`.");
     t.add("remove_field", &TimestampTransformConfig::remove_field,
           "Remove `field` once its time is read (it stays when it cannot be read).");
     t.add("tag_on_failure", &TimestampTransformConfig::tag_on_failure,

@@ -177,8 +177,7 @@ TEST(Crash, EveryAcknowledgedRecordSurvivesFiftyKills) {
   EXPECT_TRUE(verified->clean);
   std::printf(
       "[          ] %zu records acknowledged over %d kills, %zu on disk, %zu segments; the restarts cut %zu "
-      "torn "
-      "tails and dropped %zu half-created segments\n",
+      "torn tails and dropped %zu half-created segments\n",
       acked.size(), kRuns, frames.size(), verified->inspect.segments.size(), torn_tails, dropped_segments);
 }
 

@@ -59,14 +59,8 @@ const Config& options_of(const AgentConfig& config, const std::string& name) {
 // A typed source with one extra option line (line 4), read by a sink.
 std::string typed_source_with(const std::string& option_line) {
   return "sources:\n"
-         "  in:\n"
-         "    type: test_typed_source\n" +
-         option_line +
-         "\n"
-         "sinks:\n"
-         "  out:\n"
-         "    type: test_sink\n"
-         "    inputs: [in]\n";
+         "  in:\n    type: test_typed_source\n" +
+         option_line + "\nsinks:\n  out:\n    type: test_sink\n    inputs: [in]\n";
 }
 
 // ---- A valid configuration ----
@@ -221,9 +215,9 @@ sinks:
     input: [in]
     chanel: {max_bytes: 1MiB}
 )"),
-            "test.yaml:5:3: sinks.out: a sink needs 'inputs': the sources or transforms it reads from\n"
-            "test.yaml:7:5: sinks.out: unknown option 'input'; did you mean 'inputs'?\n"
-            "test.yaml:8:5: sinks.out: unknown option 'chanel'; did you mean 'channel'?\n");
+            "test.yaml:5:3: sinks.out: a sink needs 'inputs': the sources or transforms it reads "
+            "from\ntest.yaml:7:5: sinks.out: unknown option 'input'; did you mean 'inputs'?\ntest.yaml:8:5: "
+            "sinks.out: unknown option 'chanel'; did you mean 'channel'?\n");
 }
 
 TEST(AgentConfig, UnknownOptionWithoutACloseNameListsTheValidOptions) {
@@ -236,8 +230,8 @@ sinks:
     inputs: [in]
     zzz: 1
 )"),
-            "test.yaml:8:5: sinks.out: unknown option 'zzz'; valid options: probe, hold_acks, fail_on, type, "
-            "inputs, channel\n");
+            "test.yaml:8:5: sinks.out: unknown option 'zzz'; valid options: probe, hold_acks, fail_on, "
+            "type, inputs, channel\n");
 }
 
 TEST(AgentConfig, UnknownTopLevelOptionSuggestsASection) {
@@ -249,8 +243,8 @@ sink:
     type: test_sink
     inputs: [in]
 )"),
-            "test.yaml:4:1: unknown option 'sink'; did you mean 'sinks'?\n"
-            "test.yaml:1:1: the configuration has no sinks\n");
+            "test.yaml:4:1: unknown option 'sink'; did you mean 'sinks'?\ntest.yaml:1:1: the configuration "
+            "has no sinks\n");
 }
 
 // ---- Types and ranges ----
@@ -519,8 +513,8 @@ sinks:
     inputs: [in]
 )"),
       "test.yaml:2:3: sources.in.put: a component name is 1 to 128 letters, digits, '_' or '-' ('.' is kept "
-      "for a transform's named outputs)\n"
-      "test.yaml:7:14: sinks.out.inputs: 'in' names no source or transform\n");
+      "for a transform's named outputs)\ntest.yaml:7:14: sinks.out.inputs: 'in' names no source or "
+      "transform\n");
 }
 
 TEST(AgentConfig, BuildingAComponentCanFail) {
@@ -669,15 +663,12 @@ TEST(AgentConfig, ComponentNameTooLong) {
   const std::string name(129, 'n');
   EXPECT_EQ(
       problems("sources:\n  " + name +
-               ":\n    type: test_source\nsinks:\n  out:\n    type: test_sink\n"
-               "    inputs: [in]\n"),
+               ":\n    type: test_source\nsinks:\n  out:\n    type: test_sink\n    inputs: [in]\n"),
       "test.yaml:2:3: sources." + name +
           ": a component name is 1 to 128 letters, digits, '_' or '-' ('.' is kept for a transform's named "
-          "outputs)\n"
-          "test.yaml:7:14: sinks.out.inputs: 'in' names no source or transform\n");
+          "outputs)\ntest.yaml:7:14: sinks.out.inputs: 'in' names no source or transform\n");
   load_ok("sources:\n  " + std::string(128, 'n') +
-          ":\n    type: test_source\nsinks:\n  out:\n    type: test_sink\n"
-          "    inputs: [" +
+          ":\n    type: test_source\nsinks:\n  out:\n    type: test_sink\n    inputs: [" +
           std::string(128, 'n') + "]\n");
 }
 
@@ -772,9 +763,8 @@ sinks:
     inputs: [in]
 )"),
       "test.yaml:4:3: sources.forgotten: no transform or sink reads from 'forgotten': its events would go "
-      "nowhere\n"
-      "test.yaml:7:3: transforms.unused: no transform or sink reads from 'unused': its events would go "
-      "nowhere\n");
+      "nowhere\ntest.yaml:7:3: transforms.unused: no transform or sink reads from 'unused': its events "
+      "would go nowhere\n");
 }
 
 TEST(AgentConfig, NoSourcesOrNoSinks) {
@@ -786,8 +776,8 @@ TEST(AgentConfig, NoSourcesOrNoSinks) {
   EXPECT_EQ(problems(R"(sources: {}
 sinks: {}
 )"),
-            "test.yaml:1:1: the configuration has no sources\n"
-            "test.yaml:1:1: the configuration has no sinks\n");
+            "test.yaml:1:1: the configuration has no sources\ntest.yaml:1:1: the configuration has no "
+            "sinks\n");
 }
 
 // ---- Channel ----
@@ -815,9 +805,9 @@ sinks:
 
   EXPECT_EQ(
       problems(head + "    channel:\n      max_bytes: 1KiB\n      when_full: dropnewest\n"),
-      "test.yaml:9:18: sinks.out.channel.max_bytes: 1KiB is out of range (64KiB to 1TiB)\n"
-      "test.yaml:10:18: sinks.out.channel.when_full: expected one of block, drop_newest; got 'dropnewest' "
-      "(did you mean 'drop_newest'?)\n");
+      "test.yaml:9:18: sinks.out.channel.max_bytes: 1KiB is out of range (64KiB to 1TiB)\ntest.yaml:10:18: "
+      "sinks.out.channel.when_full: expected one of block, drop_newest; got 'dropnewest' (did you mean "
+      "'drop_newest'?)\n");
   EXPECT_EQ(problems(head + "    channel: {max_byte: 1MiB}\n"),
             "test.yaml:8:15: sinks.out.channel: unknown option 'max_byte'; did you mean 'max_bytes'?\n");
   EXPECT_EQ(problems(head + "    channel: memory\n"),
@@ -977,11 +967,10 @@ sinks:
                                        "test.yaml", env_of());
   EXPECT_FALSE(result.config.has_value());
   EXPECT_EQ(result.diagnostics.to_string(),
-            "test.yaml:4:14: sources.in.batches: expected an integer, got 'many'\n"
-            "test.yaml:5:13: sources.in.events: 0 is out of range (1 to 100000)\n"
-            "test.yaml:8:11: sinks.out.type: unknown sink type 'test_snk'; did you mean 'test_sink'? (known: "
-            "test_sink)\n"
-            "test.yaml:12:14: sinks.other.inputs: 'nowhere' names no source or transform\n");
+            "test.yaml:4:14: sources.in.batches: expected an integer, got 'many'\ntest.yaml:5:13: "
+            "sources.in.events: 0 is out of range (1 to 100000)\ntest.yaml:8:11: sinks.out.type: unknown "
+            "sink type 'test_snk'; did you mean 'test_sink'? (known: test_sink)\ntest.yaml:12:14: "
+            "sinks.other.inputs: 'nowhere' names no source or transform\n");
   ASSERT_EQ(result.diagnostics.size(), 4u);
   const auto& first = result.diagnostics.items().front();
   EXPECT_EQ(first.where.file, "test.yaml");
@@ -1013,8 +1002,7 @@ TEST(AgentConfig, LoadsAFile) {
 
 TEST(AgentConfig, TrailingDocumentMarkerIsOneDocument) {
   const auto config = load_ok(
-      "sources:\n  in:\n    type: test_source\nsinks:\n  out:\n    type: test_sink\n"
-      "    inputs: [in]\n---\n");
+      "sources:\n  in:\n    type: test_source\nsinks:\n  out:\n    type: test_sink\n    inputs: [in]\n---\n");
   EXPECT_EQ(config.components.size(), 2u);
 }
 

@@ -384,10 +384,9 @@ TEST_F(OptionTableTest, EnvironmentVariablesInValues) {
 
 TEST_F(OptionTableTest, EveryProblemIsReported) {
   EXPECT_EQ(problems("count: 0\nflag: maybe\nnmae: 1\nendpoint: {}\n"),
-            "t.yaml:2:8: opts.count: 0 is out of range (1 to 100)\n"
-            "t.yaml:3:7: opts.flag: expected true or false, got 'maybe'\n"
-            "t.yaml:4:1: opts: unknown option 'nmae'; did you mean 'name'?\n"
-            "t.yaml:5:11: opts.endpoint: missing required option 'host'\n");
+            "t.yaml:2:8: opts.count: 0 is out of range (1 to 100)\nt.yaml:3:7: opts.flag: expected true or "
+            "false, got 'maybe'\nt.yaml:4:1: opts: unknown option 'nmae'; did you mean "
+            "'name'?\nt.yaml:5:11: opts.endpoint: missing required option 'host'\n");
 }
 
 TEST(OptionTableDescribe, DescribesEveryOptionWithItsRenderedDefault) {

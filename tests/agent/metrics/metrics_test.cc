@@ -19,16 +19,9 @@ TEST(Metrics, RendersCountersAndGaugesInTheTextFormat) {
   registry.gauge("a_bytes", "Bytes held.", {}).set(-5);
   registry.counter("c_total", "No labels.", {});
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP a_bytes Bytes held.\n"
-            "# TYPE a_bytes gauge\n"
-            "a_bytes -5\n"
-            "# HELP b_total Things counted.\n"
-            "# TYPE b_total counter\n"
-            "b_total{component=\"api\"} 1\n"
-            "b_total{component=\"web\"} 3\n"
-            "# HELP c_total No labels.\n"
-            "# TYPE c_total counter\n"
-            "c_total 0\n");
+            "# HELP a_bytes Bytes held.\n# TYPE a_bytes gauge\na_bytes -5\n# HELP b_total Things "
+            "counted.\n# TYPE b_total counter\nb_total{component=\"api\"} 1\nb_total{component=\"web\"} "
+            "3\n# HELP c_total No labels.\n# TYPE c_total counter\nc_total 0\n");
 }
 
 TEST(Metrics, AScaledFamilyRendersInItsBaseUnit) {
@@ -38,13 +31,9 @@ TEST(Metrics, AScaledFamilyRendersInItsBaseUnit) {
   registry.counter("latency_seconds_total", "Time.", {{"c", "b"}}).add(250);
   registry.gauge("latency_max_seconds", "Longest.", {}, 1e-3).set(42);
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP latency_max_seconds Longest.\n"
-            "# TYPE latency_max_seconds gauge\n"
-            "latency_max_seconds 0.042\n"
-            "# HELP latency_seconds_total Time.\n"
-            "# TYPE latency_seconds_total counter\n"
-            "latency_seconds_total{c=\"a\"} 1.5\n"
-            "latency_seconds_total{c=\"b\"} 0.00025\n");
+            "# HELP latency_max_seconds Longest.\n# TYPE latency_max_seconds gauge\nlatency_max_seconds "
+            "0.042\n# HELP latency_seconds_total Time.\n# TYPE latency_seconds_total "
+            "counter\nlatency_seconds_total{c=\"a\"} 1.5\nlatency_seconds_total{c=\"b\"} 0.00025\n");
   // Sums and values stay in the counted unit.
   EXPECT_EQ(registry.counter_sum("latency_seconds_total"), 1'500'250u);
 }
@@ -54,21 +43,16 @@ TEST(Metrics, LabelsKeepTheirOrderAndValuesAreEscaped) {
   registry.counter("x_total", "X.", {{"z", "1"}, {"a", "2"}}).add(7);
   registry.counter("y_total", "Y.", {{"path", "C:\\dir\\"}, {"quote", "say \"hi\""}, {"nl", "a\nb"}}).add();
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP x_total X.\n"
-            "# TYPE x_total counter\n"
-            "x_total{z=\"1\",a=\"2\"} 7\n"
-            "# HELP y_total Y.\n"
-            "# TYPE y_total counter\n"
-            "y_total{path=\"C:\\\\dir\\\\\",quote=\"say \\\"hi\\\"\",nl=\"a\\nb\"} 1\n");
+            "# HELP x_total X.\n# TYPE x_total counter\nx_total{z=\"1\",a=\"2\"} 7\n# HELP y_total Y.\n# "
+            "TYPE y_total counter\ny_total{path=\"C:\\\\dir\\\\\",quote=\"say \\\"hi\\\"\",nl=\"a\\nb\"} "
+            "1\n");
 }
 
 TEST(Metrics, HelpTextIsEscaped) {
   MetricsRegistry registry;
   registry.gauge("g", "Line one\nline two with a \\ and \"quotes\".", {}).set(1);
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP g Line one\\nline two with a \\\\ and \"quotes\".\n"
-            "# TYPE g gauge\n"
-            "g 1\n");
+            "# HELP g Line one\\nline two with a \\\\ and \"quotes\".\n# TYPE g gauge\ng 1\n");
 }
 
 TEST(Metrics, TheSameSeriesIsTheSameCounter) {
@@ -190,22 +174,13 @@ TEST(Histogram, RendersCumulativeBucketsSumAndCountInTheBaseUnit) {
   h.observe(0);
   registry.histogram("tiny_seconds", "Nanoseconds.", {}, bounds, 1e-9).observe(7);
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP req_seconds Request time.\n"
-            "# TYPE req_seconds histogram\n"
-            "req_seconds_bucket{c=\"a\",le=\"0.001\"} 3\n"
-            "req_seconds_bucket{c=\"a\",le=\"0.01\"} 4\n"
-            "req_seconds_bucket{c=\"a\",le=\"0.1\"} 4\n"
-            "req_seconds_bucket{c=\"a\",le=\"+Inf\"} 5\n"
-            "req_seconds_sum{c=\"a\"} 0.202501\n"
-            "req_seconds_count{c=\"a\"} 5\n"
-            "# HELP tiny_seconds Nanoseconds.\n"
-            "# TYPE tiny_seconds histogram\n"
-            "tiny_seconds_bucket{le=\"0.001\"} 1\n"
-            "tiny_seconds_bucket{le=\"0.01\"} 1\n"
-            "tiny_seconds_bucket{le=\"0.1\"} 1\n"
-            "tiny_seconds_bucket{le=\"+Inf\"} 1\n"
-            "tiny_seconds_sum 7e-09\n"
-            "tiny_seconds_count 1\n");
+            "# HELP req_seconds Request time.\n# TYPE req_seconds "
+            "histogram\nreq_seconds_bucket{c=\"a\",le=\"0.001\"} 3\nreq_seconds_bucket{c=\"a\",le=\"0.01\"} "
+            "4\nreq_seconds_bucket{c=\"a\",le=\"0.1\"} 4\nreq_seconds_bucket{c=\"a\",le=\"+Inf\"} "
+            "5\nreq_seconds_sum{c=\"a\"} 0.202501\nreq_seconds_count{c=\"a\"} 5\n# HELP tiny_seconds "
+            "Nanoseconds.\n# TYPE tiny_seconds histogram\ntiny_seconds_bucket{le=\"0.001\"} "
+            "1\ntiny_seconds_bucket{le=\"0.01\"} 1\ntiny_seconds_bucket{le=\"0.1\"} "
+            "1\ntiny_seconds_bucket{le=\"+Inf\"} 1\ntiny_seconds_sum 7e-09\ntiny_seconds_count 1\n");
 }
 
 TEST(Histogram, TheSameSeriesIsTheSameHistogramAndTheFirstBucketsWin) {
@@ -327,9 +302,10 @@ TEST(Histogram, ComponentsHaveABatchLatencyHistogram) {
   const std::string text = registry.render_prometheus();
   EXPECT_NE(text.find("# TYPE pyrolog_component_batch_latency_seconds histogram\n"), std::string::npos);
   EXPECT_NE(text.find("pyrolog_component_batch_latency_seconds_bucket{component=\"web\",kind=\"sink\","
-                      "type=\"file\",le=\"0.0025\"} 0\n"
-                      "pyrolog_component_batch_latency_seconds_bucket{component=\"web\",kind=\"sink\","
-                      "type=\"file\",le=\"0.005\"} 1\n"),
+                      "type=\"file\",le=\"0.0025\"} "
+                      "0\npyrolog_component_batch_latency_seconds_bucket{component=\"web\",kind=\"sink\","
+                      "type=\"file\",le=\"0.005\"} "
+                      "1\n"),
             std::string::npos)
       << text;
   EXPECT_NE(
@@ -339,9 +315,9 @@ TEST(Histogram, ComponentsHaveABatchLatencyHistogram) {
       << text;
   EXPECT_NE(
       text.find("pyrolog_things_seconds_bucket{component=\"web\",kind=\"sink\",type=\"file\",le=\"0.5\"} 1\n"
-                "pyrolog_things_seconds_bucket{component=\"web\",kind=\"sink\",type=\"file\",le=\"+Inf\"} 1\n"
-                "pyrolog_things_seconds_sum{component=\"web\",kind=\"sink\",type=\"file\"} 0.25\n"
-                "pyrolog_things_seconds_count{component=\"web\",kind=\"sink\",type=\"file\"} 1\n"),
+                "pyrolog_things_seconds_bucket{component=\"web\",kind=\"sink\",type=\"file\",le=\"+Inf\"} "
+                "1\npyrolog_things_seconds_sum{component=\"web\",kind=\"sink\",type=\"file\"} "
+                "0.25\npyrolog_things_seconds_count{component=\"web\",kind=\"sink\",type=\"file\"} 1\n"),
       std::string::npos)
       << text;
 }
@@ -355,17 +331,13 @@ TEST(ScopedGauge, TheSeriesGoesWithItsLastHolder) {
   b.set(7);
   EXPECT_EQ(a2.value(), 5);
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP behind_bytes Behind.\n"
-            "# TYPE behind_bytes gauge\n"
-            "behind_bytes{path=\"/a\"} 5\n"
-            "behind_bytes{path=\"/b\"} 7\n");
+            "# HELP behind_bytes Behind.\n# TYPE behind_bytes gauge\nbehind_bytes{path=\"/a\"} "
+            "5\nbehind_bytes{path=\"/b\"} 7\n");
   b.reset();
   EXPECT_FALSE(b);
   a.reset();  // a2 still holds /a
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP behind_bytes Behind.\n"
-            "# TYPE behind_bytes gauge\n"
-            "behind_bytes{path=\"/a\"} 5\n");
+            "# HELP behind_bytes Behind.\n# TYPE behind_bytes gauge\nbehind_bytes{path=\"/a\"} 5\n");
   ScopedGauge moved = std::move(a2);
   EXPECT_FALSE(a2);  // NOLINT(bugprone-use-after-move): a moved-from holder holds nothing
   moved = ScopedGauge();
@@ -375,9 +347,7 @@ TEST(ScopedGauge, TheSeriesGoesWithItsLastHolder) {
   { ScopedGauge c = registry.scoped_gauge("behind_bytes", "Behind.", {{"path", "/c"}}); }
   kept.set(1);
   EXPECT_EQ(registry.render_prometheus(),
-            "# HELP behind_bytes Behind.\n"
-            "# TYPE behind_bytes gauge\n"
-            "behind_bytes{path=\"/c\"} 1\n");
+            "# HELP behind_bytes Behind.\n# TYPE behind_bytes gauge\nbehind_bytes{path=\"/c\"} 1\n");
 }
 
 TEST(ScopedGauge, ComponentSeriesCarryTheComponentLabels) {

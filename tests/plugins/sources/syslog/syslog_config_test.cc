@@ -41,9 +41,9 @@ TEST(SyslogConfig, Defaults) {
 
 TEST(SyslogConfig, AllOptions) {
   const auto p = parse(
-      "listen: [tcp://127.0.0.1:601, unix:///tmp/x.sock]\nframing: octet_counting\nnul_delimiter: true\n"
-      "max_message_bytes: 1MiB\noverlong_messages: drop\ntimezone: Europe/Berlin\nmax_connections: 10\n"
-      "max_connections_per_peer: 2\nidle_timeout: 30s\nsocket_mode: '0600'\n");
+      "listen: [tcp://127.0.0.1:601, unix:///tmp/x.sock]\nframing: octet_counting\nnul_delimiter: "
+      "true\nmax_message_bytes: 1MiB\noverlong_messages: drop\ntimezone: Europe/Berlin\nmax_connections: "
+      "10\nmax_connections_per_peer: 2\nidle_timeout: 30s\nsocket_mode: '0600'\n");
   EXPECT_EQ(p.problems, "");
   EXPECT_EQ(p.config.framing, syslog::Framing::octet_counting);
   EXPECT_EQ(p.config.overlong_messages, syslog::Overlong::drop);

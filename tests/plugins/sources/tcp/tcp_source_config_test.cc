@@ -40,10 +40,10 @@ TEST(TcpSourceConfig, Defaults) {
 
 TEST(TcpSourceConfig, AllOptions) {
   const auto p = parse(
-      "address: '[::1]:0'\nframing: octet_counted\nmax_line_bytes: 4KiB\noverlong_lines: drop\n"
-      "max_connections: 10\nmax_connections_per_peer: 2\nidle_timeout: 30s\n"
-      "tls: {cert_file: /x/server.pem, key_file: /x/server.key, ca_file: /x/ca.pem, verify_client: true, "
-      "handshake_timeout: 2s}\n");
+      "address: '[::1]:0'\nframing: octet_counted\nmax_line_bytes: 4KiB\noverlong_lines: "
+      "drop\nmax_connections: 10\nmax_connections_per_peer: 2\nidle_timeout: 30s\ntls: {cert_file: "
+      "/x/server.pem, key_file: /x/server.key, ca_file: /x/ca.pem, verify_client: true, handshake_timeout: "
+      "2s}\n");
   EXPECT_EQ(p.problems, "");
   EXPECT_EQ(p.config.framing, stream_input::Framing::octet_counting);
   EXPECT_EQ(p.config.overlong_lines, stream_input::Overlong::drop);

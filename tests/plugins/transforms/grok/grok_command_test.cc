@@ -28,8 +28,8 @@ TEST(GrokCommandTest, PrintsTheFieldsOfAMatchingLine) {
                         "10.0.0.1 GET 200\r\n10.0.0.2 POST 201\n");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out,
-            "{\"client\":\"10.0.0.1\",\"http\":{\"method\":\"GET\"},\"status\":200}\n"
-            "{\"client\":\"10.0.0.2\",\"http\":{\"method\":\"POST\"},\"status\":201}\n");
+            "{\"client\":\"10.0.0.1\",\"http\":{\"method\":\"GET\"},\"status\":200}\n{\"client\":\"10.0.0."
+            "2\",\"http\":{\"method\":\"POST\"},\"status\":201}\n");
 }
 
 TEST(GrokCommandTest, ShowsWhereAFailingLineDiverged) {

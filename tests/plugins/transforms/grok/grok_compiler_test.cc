@@ -129,11 +129,11 @@ TEST_F(GrokCompilerTest, Cycle) {
 
 TEST_F(GrokCompilerTest, InvalidRegexInThePattern) {
   EXPECT_EQ(error_of("%{WORD:w} (abc"),
-            "grok pattern '%{WORD:w} (abc' at offset 14: invalid regex: missing closing parenthesis "
-            "(offset 19 of the expanded regex)");
+            "grok pattern '%{WORD:w} (abc' at offset 14: invalid regex: missing closing parenthesis (offset "
+            "19 of the expanded regex)");
   EXPECT_EQ(error_of("a)b"),
-            "grok pattern 'a)b' at offset 1: invalid regex: unmatched closing parenthesis "
-            "(offset 1 of the expanded regex)");
+            "grok pattern 'a)b' at offset 1: invalid regex: unmatched closing parenthesis (offset 1 of the "
+            "expanded regex)");
 }
 
 TEST_F(GrokCompilerTest, InvalidRegexInALibraryPattern) {

@@ -317,8 +317,7 @@ const std::vector<LineExample>& line_examples() {
         {"message", "workerEnv.init() ok /etc/httpd/conf/workers2.properties"}}},
       {"HTTPD24_ERRORLOG",
        "[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708:tid 4328636416] [client "
-       "72.15.99.187:41234] AH00128: "
-       "File does not exist: /usr/local/apache2/htdocs/favicon.ico",
+       "72.15.99.187:41234] AH00128: File does not exist: /usr/local/apache2/htdocs/favicon.ico",
        {{"timestamp", "Wed Oct 11 14:32:52.123456 2000"},
         {"module", "core"},
         {"loglevel", "error"},

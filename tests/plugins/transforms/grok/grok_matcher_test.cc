@@ -29,11 +29,7 @@ class GrokMatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto errors = patterns_.load_text(
-        "WORD \\b\\w+\\b\n"
-        "INT [+-]?[0-9]+\n"
-        "NUMBER [+-]?[0-9]+(?:\\.[0-9]+)?\n"
-        "NOTSPACE \\S+\n"
-        "GREEDYDATA .*\n",
+        "WORD \\b\\w+\\b\nINT [+-]?[0-9]+\nNUMBER [+-]?[0-9]+(?:\\.[0-9]+)?\nNOTSPACE \\S+\nGREEDYDATA .*\n",
         "test");
     ASSERT_TRUE(errors.empty());
   }

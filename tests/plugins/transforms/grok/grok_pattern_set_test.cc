@@ -42,13 +42,7 @@ class TempDir {
 TEST(GrokPatternSetTest, ParsesNamesRegexesCommentsAndBlankLines) {
   GrokPatternSet set;
   const auto errors = set.load_text(
-      "# a comment\n"
-      "\n"
-      "WORD \\b\\w+\\b\n"
-      "   # indented comment\n"
-      "SPACED\t \t[a ]+ x  \r\n"
-      "  LEADING x\n",
-      "mem");
+      "# a comment\n\nWORD \\b\\w+\\b\n   # indented comment\nSPACED\t \t[a ]+ x  \r\n  LEADING x\n", "mem");
   EXPECT_TRUE(errors.empty());
   ASSERT_EQ(set.size(), 3u);
   ASSERT_NE(set.find("WORD"), nullptr);

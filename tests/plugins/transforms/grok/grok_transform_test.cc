@@ -118,8 +118,8 @@ TEST(GrokTransformTest, OverwriteDecidesWhoWinsAnExistingField) {
   EXPECT_EQ(field(b, b.events()[0], "message"), "ERROR disk full");
 
   auto replace = make_transform("grok",
-                                "match: ['^%{WORD:level} %{GREEDYDATA:message}$']\n"
-                                "overwrite: [message, level]");
+                                "match: ['^%{WORD:level} %{GREEDYDATA:message}$']\noverwrite: [message, "
+                                "level]");
   Batch batch2 = make_batch({"ERROR disk full"});
   batch2.append(batch2.events()[0], "level", Value::string("preset"));
   Batch b2 = run_one(*replace, std::move(batch2));
@@ -159,8 +159,8 @@ TEST(GrokTransformTest, FieldsAnEventAlreadyHasAreKeptBesideTheCapturesWhateverT
 
 TEST(GrokTransformTest, NestedFieldNamesInBothSpellings) {
   auto t = make_transform("grok",
-                          "match: ['^%{WORD:[http][verb]} %{INT:http.status:int}$']\n"
-                          "overwrite: ['[http][status]']");
+                          "match: ['^%{WORD:[http][verb]} %{INT:http.status:int}$']\noverwrite: "
+                          "['[http][status]']");
   Batch batch = make_batch({"GET 200"});
   batch.append(batch.events()[0], "http.status", Value::integer(0));
   Batch b = run_one(*t, std::move(batch));
@@ -197,12 +197,8 @@ TEST(GrokTransformTest, InlineDefinitionsAndPatternDirsOverrideTheLibrary) {
   const auto dir = std::filesystem::temp_directory_path() / "pyrolog_grok_transform_test_patterns";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "custom") << "# test patterns\nQUEUEID [0-9A-F]{10}\nINT [a-z]+\n";
-  auto t = make_transform("grok",
-                          "match: ['^%{QUEUEID:id} %{INT:n} %{POSINT:p}$']\n"
-                          "patterns_dir: [" +
-                              dir.string() +
-                              "]\n"
-                              "pattern_definitions: {POSINT: '[xyz]+'}");
+  auto t = make_transform("grok", "match: ['^%{QUEUEID:id} %{INT:n} %{POSINT:p}$']\npatterns_dir: [" +
+                                      dir.string() + "]\npattern_definitions: {POSINT: '[xyz]+'}");
   ASSERT_TRUE(t);
   Batch b = run_one(*t, make_batch({"0123456789 abc xy"}));
   EXPECT_EQ(field(b, b.events()[0], "id"), "0123456789");
@@ -240,19 +236,10 @@ TEST(GrokTransformTest, ConfigErrorsNameThePatternAndWhere) {
 
 TEST(GrokTransformTest, CheckReportsABadPatternWithFileLineAndColumn) {
   const std::string text =
-      "sources:\n"
-      "  in:\n"
-      "    type: tcp\n"
-      "    address: 127.0.0.1:5140\n"
-      "transforms:\n"
-      "  parse:\n"
-      "    type: grok\n"
-      "    inputs: [in]\n"
-      "    match: ['%{COMBINEDAPACHELOG}', '%{HTTPDATE:t} %{NOPE}']\n"
-      "sinks:\n"
-      "  out:\n"
-      "    type: console\n"
-      "    inputs: [parse]\n";
+      "sources:\n  in:\n    type: tcp\n    address: 127.0.0.1:5140\ntransforms:\n  parse:\n    type: grok\n  "
+      "  "
+      "inputs: [in]\n    match: ['%{COMBINEDAPACHELOG}', '%{HTTPDATE:t} %{NOPE}']\nsinks:\n  out:\n    type: "
+      "console\n    inputs: [parse]\n";
   const ConfigLoadResult r =
       load_config_text(text, "grok.yaml", [](const std::string&) { return std::optional<std::string>(); });
   ASSERT_FALSE(r.config.has_value());

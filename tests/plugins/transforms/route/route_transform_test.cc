@@ -33,8 +33,8 @@ std::vector<std::string> lines(const Batch& b) {
 TEST(RouteTransformTest, EveryRouteAnEventMeetsAndUnmatched) {
   std::string errors;
   auto t = test::make_transform("route",
-                                "routes: {errors: 'status >= 500', server: 'status >= 400', "
-                                "redirects: 'status >= 300 and status < 400'}",
+                                "routes: {errors: 'status >= 500', server: 'status >= 400', redirects: "
+                                "'status >= 300 and status < 400'}",
                                 errors, "router");
   ASSERT_TRUE(t) << errors;
   // Outputs, numbered from 1 in the order the descriptor lists them: errors, redirects, server, _unmatched.
@@ -97,12 +97,8 @@ TEST(RouteTransformTest, ConfigErrors) {
 TEST(RouteTransformTest, DownstreamComponentsReadNamedOutputs) {
   auto load = [](const std::string& sink_inputs) {
     const std::string text =
-        "sources:\n"
-        "  in: {type: tcp, address: '127.0.0.1:5140'}\n"
-        "transforms:\n"
-        "  router: {type: route, inputs: [in], routes: {errors: 'status >= 500'}}\n"
-        "sinks:\n"
-        "  out: {type: console, inputs: " +
+        "sources:\n  in: {type: tcp, address: '127.0.0.1:5140'}\ntransforms:\n  router: {type: route, "
+        "inputs: [in], routes: {errors: 'status >= 500'}}\nsinks:\n  out: {type: console, inputs: " +
         sink_inputs + "}\n";
     return load_config_text(text, "route.yaml",
                             [](const std::string&) { return std::optional<std::string>(); });

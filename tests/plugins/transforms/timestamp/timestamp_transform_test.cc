@@ -35,8 +35,8 @@ TEST(TimestampTransformTest, SetsTheEventTimeWithTheFirstFormatThatFits) {
 
 TEST(TimestampTransformTest, TargetTimezoneAndRemoveField) {
   auto t = make_transform("timestamp",
-                          "field: when\nformats: ['%Y-%m-%d %H:%M:%S']\ntimezone: '+02:00'\n"
-                          "target: parsed_at\nremove_field: true");
+                          "field: when\nformats: ['%Y-%m-%d %H:%M:%S']\ntimezone: '+02:00'\ntarget: "
+                          "parsed_at\nremove_field: true");
   Batch b = run_one(*t, with_field({"2000-10-10 22:55:36"}, "when"));
   const Event& e = b.events()[0];
   EXPECT_EQ(e.timestamp, 0);
