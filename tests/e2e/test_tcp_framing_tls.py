@@ -1,6 +1,7 @@
 """The tcp source through the real binary with octet-counted framing and with TLS (the listener, framer and TLS
 code it shares with the syslog source)."""
 
+import signal
 import socket
 import ssl
 
@@ -77,3 +78,44 @@ def test_tls_lines_and_a_stalled_handshake(agents, tmp_path):
         pass
     assert agent.stop() == 0, agent.log()
     assert out.read_bytes() == b"".join(line + b"\n" for line in lines) + b"last without newline\n"
+
+
+def unsent_bytes(sock) -> int:
+    """What the kernel still holds in the socket's send queue (sent but not acknowledged by the peer's kernel)."""
+    import fcntl
+    import struct
+    import termios
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+
+
+def test_tls_stop_takes_what_the_kernel_holds(agents, tmp_path):
+    """At a graceful stop, what TLS clients sent and the agent's kernel has received is decrypted and delivered,
+    as for plain connections. The agent is stopped (SIGSTOP) while the clients send, so their bytes wait in its
+    kernel; SIGTERM comes before it runs again, so the stop and the first reads race."""
+    make_test_ca(tmp_path)
+    agent = agents(CONFIG.format(dir=tmp_path, framing="newline", tls=TLS.format(dir=tmp_path)))
+    port = agent.listening_port("net")
+    ctx = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
+    clients = [ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=30),
+                               server_hostname="127.0.0.1") for _ in range(8)]
+    lines = {c: [f"conn={c} seq={i:05d} {'x' * 60}".encode() for i in range(600)] for c in range(8)}
+    # A first line from each, delivered: the agent has finished every handshake and reads every connection.
+    for c, client in enumerate(clients):
+        client.sendall(lines[c][0] + b"\n")
+    out = tmp_path / "out.log"
+    wait_until(lambda: count_lines(out) >= 8, 30, "a first line from each connection")
+    agent.signal(signal.SIGSTOP)
+    try:
+        for c, client in enumerate(clients):
+            client.sendall(b"".join(line + b"\n" for line in lines[c][1:]))  # 45 KB: within the first window
+        # Everything sent is in the agent's kernel: acknowledged by it, not read by the agent.
+        wait_until(lambda: all(unsent_bytes(c) == 0 for c in clients), 30, "the agent's kernel to take every byte")
+        agent.signal(signal.SIGTERM)
+    finally:
+        agent.signal(signal.SIGCONT)
+    assert agent.stop() == 0, agent.log()
+    for client in clients:
+        client.close()
+    written = out.read_bytes().splitlines()
+    for c in range(8):
+        assert [line for line in written if line.startswith(f"conn={c} ".encode())] == lines[c], f"connection {c}"

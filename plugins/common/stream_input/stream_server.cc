@@ -313,7 +313,11 @@ Awaitable<void> StreamServer<Kind>::serve(std::shared_ptr<Session> session, Sour
       const std::size_t n = co_await s.stream.async_read_some(asio::buffer(s.buffer),
                                                               asio::redirect_error(asio::use_awaitable, ec));
       s.active = true;
-      if (ec) break;  // the end, a reset, idleness, or stop: what came before is complete
+      if (ec == asio::error::operation_aborted && shared_.stopping.load()) break;  // stop: drain below
+      if (ec) {
+        at_end = true;  // the end, a reset or idleness: what came before is complete
+        break;
+      }
       co_await submit(s, ctx, std::string_view(s.buffer.data(), n), false);
     } else {
       co_await s.stream.async_wait(Protocol::socket::wait_read,
@@ -334,7 +338,18 @@ Awaitable<void> StreamServer<Kind>::serve(std::shared_ptr<Session> session, Sour
       break;
     }
   }
-  if constexpr (!kTls) {
+  if constexpr (kTls) {
+    // Stopping: decrypt and take what the kernel already holds for this connection, then close. The
+    // cancelled read left the TLS engine between records (a record it had begun stays in its input buffer),
+    // so a synchronous read on the now non-blocking socket goes on from there and ends with would_block.
+    if (!at_end) s.socket().non_blocking(true, ec);
+    while (!at_end) {
+      const std::size_t n = s.stream.read_some(asio::buffer(s.buffer), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      at_end = static_cast<bool>(ec);
+      if (n > 0) co_await submit(s, ctx, std::string_view(s.buffer.data(), n), false);
+    }
+  } else {
     // Stopping (or the end): take what the kernel already holds for this connection, then close.
     while (!at_end) {
       auto buffer = read_buffer(buffer_bytes);
