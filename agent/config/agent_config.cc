@@ -25,7 +25,8 @@ const config::OptionTable<HttpOptions>& HttpOptions::options() {
           "Serve `/metrics` (Prometheus text format) and `/health` over HTTP. `false` opens no port.");
     t.add("address", &HttpOptions::address,
           "Where the endpoint listens, `host:port`. The default keeps it on the loopback interface; port 0 "
-          "picks a free port (logged).")
+          "picks a free port (logged). A reload moves the endpoint to a new address, or keeps it on the old "
+          "one if it cannot listen there.")
         .example("0.0.0.0:9180");
     t.add("sink_stall_timeout", &HttpOptions::sink_stall_timeout,
           "`/health` reports a sink unhealthy when batches wait for it and it delivered nothing for this "

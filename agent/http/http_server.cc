@@ -193,6 +193,12 @@ void HttpServer::stop() {
   });
 }
 
+Awaitable<void> HttpServer::close() {
+  co_await asio::post(shared_->strand, asio::use_awaitable);
+  boost::system::error_code ignored;
+  shared_->acceptor.close(ignored);
+}
+
 std::size_t HttpServer::connections() const {
   return shared_->connections.load();
 }

@@ -45,6 +45,9 @@ class HttpServer {
   void start();
   // Stops accepting; open connections end at their next timeout or when the peer closes. Thread-safe.
   void stop();
+  // The same, awaited: the listening socket is closed (on the server's strand, where the awaiting coroutine
+  // resumes) when it returns, so its address is free for another listener.
+  Awaitable<void> close();
 
   std::size_t connections() const;
 

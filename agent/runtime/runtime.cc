@@ -122,21 +122,45 @@ class Agent {
  private:
   void start_http() {
     const HttpOptions& http = config_.global.http;
-    if (!http.enabled) return;
-    http_ = std::make_unique<HttpServer>(io_, [this](std::string_view, std::string_view target) {
+    if (http.enabled) listen_http(http.address);
+  }
+
+  // Serves /metrics and /health on `address`; false, and logged, when it cannot listen there. The agent's
+  // job is the logs: without its endpoint it still delivers them.
+  bool listen_http(const std::string& address) {
+    auto server = std::make_unique<HttpServer>(io_, [this](std::string_view, std::string_view target) {
       return serve_observability(target, global_metrics(), status_);
     });
     try {
-      http_->listen(http.address);
+      server->listen(address);
     } catch (const std::exception& e) {
-      // The agent's job is the logs: without its endpoint it still delivers them.
       log::error("agent", "http: {}; /metrics and /health are off", e.what());
-      http_.reset();
-      return;
+      return false;
     }
-    http_->start();
-    const auto colon = http.address.rfind(':');
-    log::info("http", "listening on {}:{} (/metrics, /health)", http.address.substr(0, colon), http_->port());
+    server->start();
+    http_ = std::move(server);
+    const auto colon = address.rfind(':');
+    log::info("http", "listening on {}:{} (/metrics, /health)", address.substr(0, colon), http_->port());
+    return true;
+  }
+
+  // After a reload: the endpoint follows a changed `http.address` or `http.enabled`. The old listener is
+  // closed first (the new address may share its port); if the new one cannot listen, the old address is
+  // taken again.
+  Awaitable<void> apply_http_change(const HttpOptions& before) {
+    const HttpOptions& now = config_.global.http;
+    if (now.enabled == before.enabled && (!now.enabled || now.address == before.address)) co_return;
+    if (http_) {
+      co_await http_->close();
+      co_await asio::post(strand_, asio::use_awaitable);
+      retired_http_.push_back(std::move(http_));  // its open connections end on their own
+    }
+    if (!now.enabled) {
+      log::info("http", "off (http.enabled: false)");
+      co_return;
+    }
+    if (!listen_http(now.address) && before.enabled && listen_http(before.address))
+      log::warn("http", "still on the previous address, {}", before.address);
   }
 
   // Every second: health from the pipeline's state; every few seconds the systemd STATUS line.
@@ -289,11 +313,13 @@ class Agent {
       pipeline_->start();
       co_return;
     }
+    const HttpOptions http_before = config_.global.http;
     config_ = std::move(*loaded.config);
     apply_log_level(config_);
     health_ = HealthTracker(config_.global.http.sink_stall_timeout);
     pipeline_ = std::move(next);
     pipeline_->start();
+    co_await apply_http_change(http_before);
     log::info("agent", "reloaded: {} components", config_.components.size());
   }
 
@@ -343,6 +369,7 @@ class Agent {
   AgentStatus status_;
   HealthTracker health_;  // on strand_
   std::unique_ptr<HttpServer> http_;
+  std::vector<std::unique_ptr<HttpServer>> retired_http_;  // closed by a reload that moved the endpoint
   std::unique_ptr<LoopWatchdog> watchdog_;
 };
 

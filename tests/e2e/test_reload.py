@@ -1,8 +1,10 @@
 """SIGHUP: a broken config is rejected and the running pipeline goes on; a valid one takes over."""
 
+import re
 import signal
+import socket
 
-from agent_process import connect, count_lines, wait_until
+from agent_process import connect, count_lines, metric_sum, wait_until
 
 CONFIG = """
 data_dir: {dir}/state
@@ -55,3 +57,61 @@ def test_sighup_with_a_valid_config_switches_pipelines_without_losing_lines(agen
     wait_until(lambda: count_lines(tmp_path / "out" / "b.log") == 1000, 10, "1000 lines in b.log")
     assert agent.stop() == 0
     assert count_lines(tmp_path / "out" / "a.log") == 1000
+
+
+HTTP_CONFIG = CONFIG + """http:
+  address: 127.0.0.1:{http_port}
+"""
+
+
+def http_port_of(agent, after: int = 0) -> int:
+    """The port of the agent's last `listening on` line for /metrics, among the lines after the first `after`."""
+    found: list[int] = []
+
+    def seen() -> bool:
+        lines = agent.log().splitlines()[after:]
+        found[:] = [int(m.group(1)) for line in lines
+                    if (m := re.search(r"\[http\] listening on 127\.0\.0\.1:(\d+)", line))]
+        return bool(found)
+
+    wait_until(seen, 20, "the http endpoint's port in the log")
+    return found[-1]
+
+
+def refuses(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_sighup_moves_the_http_endpoint_and_keeps_it_when_the_new_address_is_taken(agents, tmp_path):
+    agent = agents(HTTP_CONFIG.format(dir=tmp_path, port=0, name="a", http_port=0))
+    first = http_port_of(agent)
+    assert metric_sum(first, "pyrolog_build_info") == 1
+
+    # A new address: the endpoint moves there and leaves the old one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        second = probe.getsockname()[1]
+    lines_before = len(agent.log().splitlines())
+    agent.config.write_text(HTTP_CONFIG.format(dir=tmp_path, port=0, name="b", http_port=second))
+    agent.signal(signal.SIGHUP)
+    assert http_port_of(agent, lines_before) == second
+    wait_until(lambda: agent.log().count("reloaded") == 1, 20, "the first reload")
+    assert metric_sum(second, "pyrolog_build_info") == 1
+    assert refuses(first)
+
+    # An address another process holds: the error is logged and the endpoint stays where it was.
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        agent.config.write_text(HTTP_CONFIG.format(dir=tmp_path, port=0, name="c", http_port=taken))
+        agent.signal(signal.SIGHUP)
+        wait_until(lambda: agent.log().count("reloaded") == 2, 20, "the second reload")
+        assert f"http: cannot listen on 127.0.0.1:{taken}" in agent.log()
+        assert f"still on the previous address, 127.0.0.1:{second}" in agent.log()
+        assert metric_sum(second, "pyrolog_build_info") == 1
+    assert agent.stop() == 0
