@@ -262,16 +262,14 @@ class NotifySocket:
         self.messages.append(data)
         return data
 
-    def drain(self) -> int:
-        """Receives, without waiting, whatever has arrived; returns how many messages that was."""
+    def drain(self) -> None:
+        """Receives, without waiting, whatever has arrived."""
         self.sock.setblocking(False)
-        n = 0
         try:
             while True:
                 self.messages.append(self.sock.recv(65536).decode())
-                n += 1
         except BlockingIOError:
-            return n
+            pass
         finally:
             self.sock.setblocking(True)
 

@@ -338,26 +338,18 @@ Awaitable<void> StreamServer<Kind>::serve(std::shared_ptr<Session> session, Sour
       break;
     }
   }
+  // Stopping (or the end): take what the kernel already holds for this connection, then close. TLS: the
+  // cancelled read left the engine between records (a record it had begun stays in its input buffer), so a
+  // synchronous read on the socket, non-blocking from here on, decrypts from there and ends with would_block.
   if constexpr (kTls) {
-    // Stopping: decrypt and take what the kernel already holds for this connection, then close. The
-    // cancelled read left the TLS engine between records (a record it had begun stays in its input buffer),
-    // so a synchronous read on the now non-blocking socket goes on from there and ends with would_block.
     if (!at_end) s.socket().non_blocking(true, ec);
-    while (!at_end) {
-      const std::size_t n = s.stream.read_some(asio::buffer(s.buffer), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-      at_end = static_cast<bool>(ec);
-      if (n > 0) co_await submit(s, ctx, std::string_view(s.buffer.data(), n), false);
-    }
-  } else {
-    // Stopping (or the end): take what the kernel already holds for this connection, then close.
-    while (!at_end) {
-      auto buffer = read_buffer(buffer_bytes);
-      const std::size_t n = s.stream.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-      at_end = static_cast<bool>(ec);
-      if (n > 0) co_await submit(s, ctx, std::string_view(buffer.data(), n), false);
-    }
+  }
+  while (!at_end) {
+    const std::span<char> buffer = kTls ? std::span<char>(s.buffer) : read_buffer(buffer_bytes);
+    const std::size_t n = s.stream.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    at_end = static_cast<bool>(ec);
+    if (n > 0) co_await submit(s, ctx, std::string_view(buffer.data(), n), false);
   }
   co_await submit(s, ctx, {}, true);
   s.closed = true;
