@@ -168,8 +168,10 @@ class ChannelCore {
   std::uint64_t rounds_started_ = 0;
   std::uint64_t rounds_done_ = 0;
   std::error_code last_round_error_;
-  Clock::time_point last_sync_{};
-  Clock::time_point last_cursor_flush_{};
+  // Never, at first: the first append after opening commits at once. (Not the clock's epoch, which is the
+  // machine's boot: on a machine up for less than `sync_interval`, that would hold the first commit back.)
+  Clock::time_point last_sync_ = Clock::time_point::min();
+  Clock::time_point last_cursor_flush_ = Clock::time_point::min();
   bool cursors_dirty_ = false;
   std::map<std::string, std::shared_ptr<ReaderSlot>, std::less<>> readers_;
   bool space_armed_ = false;
