@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "event/batch.h"
+#include "metrics/metrics.h"
 #include "plugin/sink.h"
 #include "runtime/asio.h"
 
@@ -27,6 +28,11 @@ class Channel {
   virtual Awaitable<std::optional<Delivery>> pop() = 0;
   // The sink delivered this batch. Deliveries may be acknowledged in any order.
   virtual void ack(Delivery delivery) = 0;
+  // A delivery released without `ack` (a sink that failed) was not delivered: it is delivered again. The
+  // memory channel puts it back in its queue as it is released; the disk channel reads again, from the
+  // oldest, every frame read and not acknowledged when `redeliver` is called, which the pipeline does before
+  // it starts a failed sink again (no delivery of the old sink may be in progress then).
+  virtual void redeliver() {}
   // No more pushes; `pop` drains what is there.
   virtual void close() = 0;
   // Stops delivering (shutdown deadline): returns how many events are left undelivered.
@@ -39,5 +45,14 @@ class Channel {
   // True when what is left in the channel survives a restart.
   virtual bool durable() const = 0;
 };
+
+// `pyrolog_channel_redelivered_batches_total` of a sink's channel: batches delivered again after the sink
+// let them go unacknowledged.
+inline Counter& redelivered_batches(ComponentMetrics& sink_metrics) {
+  return sink_metrics.counter(
+      "channel_redelivered_batches",
+      "Batches a sink took and let go without acknowledging them (a sink that failed), "
+      "delivered again.");
+}
 
 }  // namespace pyrolog

@@ -52,7 +52,8 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
       from_disk_(sink_metrics.counter("channel_batches_from_disk",
                                       "Disk channel: batches handed to the sink by reading their frames "
                                       "back from disk and decoding them (it was behind by more than the "
-                                      "recent batches kept in memory, or the agent restarted).")) {
+                                      "recent batches kept in memory, or the agent restarted).")),
+      redelivered_(redelivered_batches(sink_metrics)) {
   sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
       .set(static_cast<std::int64_t>(config_.max_bytes.bytes));
 }
@@ -263,11 +264,21 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
       continue;
     }
-    if (*read && recent) {
+    if (*read) {
+      bool delivered = false;
       {
         std::lock_guard lock(mutex_);
         unacked_.insert(frame_.seq);
+        delivered = acked_.contains(frame_.seq);
       }
+      if (delivered) {  // read again after `redeliver`, but acknowledged before it: not delivered twice
+        Delivery skip;
+        skip.sequence = frame_.seq;
+        ack(std::move(skip));
+        continue;
+      }
+    }
+    if (*read && recent) {
       from_memory_.add();
       Delivery d;
       d.sequence = frame_.seq;
@@ -278,10 +289,6 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       DecodeError error;
       auto batch = decode_batch(std::move(buffer), size, error);
       const std::uint64_t seq = frame_.seq;
-      {
-        std::lock_guard lock(mutex_);
-        unacked_.insert(seq);
-      }
       if (!batch) {
         metrics_.dropped("undecodable_frame").add();
         log::error(sink_name_, "channel frame {} in {} cannot be decoded ({}); skipped", seq,
@@ -339,6 +346,19 @@ void DiskChannel::ack(Delivery delivery) {
     }
   }
   update_gauges();
+}
+
+void DiskChannel::redeliver() {
+  std::size_t again = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto seq : unacked_)
+      if (!acked_.contains(seq)) ++again;
+    // Read again from the oldest unacknowledged frame; those acknowledged since stay in `acked_`.
+    unacked_.clear();
+  }
+  reader_->rewind();  // not under mutex_: the reader's lock comes first (take_recent)
+  redelivered_.add(again);
 }
 
 void DiskChannel::close() {

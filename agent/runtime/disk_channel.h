@@ -27,7 +27,8 @@ namespace pyrolog {
 //   the pipeline resumes by itself when space returns.
 // - pop/ack: frames are read one at a time; the reader's cursor advances over the longest run of delivered
 //   batches, so a sink may acknowledge out of order. What was read but not acknowledged is delivered again
-//   after a restart (at least once).
+//   after a restart (at least once), or at once after `redeliver` (a failed sink started again); frames
+//   acknowledged out of order before that are not delivered twice.
 // - Recent batches: a pushed batch is also kept in memory, up to `recent_limit_` bytes (the lesser of 32 MiB
 //   and an eighth of max_bytes), and handed to the sink as it is when its frame comes up: no read, CRC check
 //   or decode. The frame is written and made durable all the same; only the way back is shortened. Batches
@@ -46,6 +47,7 @@ class DiskChannel final : public Channel {
   Awaitable<void> push(Batch batch) override;
   Awaitable<std::optional<Delivery>> pop() override;
   void ack(Delivery delivery) override;
+  void redeliver() override;
   void close() override;
   std::size_t abandon() override;
 
@@ -74,6 +76,7 @@ class DiskChannel final : public Channel {
   Counter& io_errors_;
   Counter& from_memory_;
   Counter& from_disk_;
+  Counter& redelivered_;
   log::RateLimit full_log_;
   log::RateLimit error_log_;
 

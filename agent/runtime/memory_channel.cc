@@ -1,5 +1,7 @@
 #include "runtime/memory_channel.h"
 
+#include <algorithm>
+
 namespace pyrolog {
 
 MemoryChannel::MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink_metrics,
@@ -10,9 +12,38 @@ MemoryChannel::MemoryChannel(const ChannelConfig& config, ComponentMetrics& sink
       sink_name_(std::move(sink_name)),
       bytes_gauge_(sink_metrics.gauge("channel_bytes", "Bytes held in the channel in front of a sink.")),
       records_gauge_(sink_metrics.gauge("channel_lag_batches",
-                                        "Batches in the channel that the sink has not acknowledged.")) {
+                                        "Batches in the channel that the sink has not acknowledged.")),
+      redelivered_(redelivered_batches(sink_metrics)),
+      home_(std::make_shared<Home>()) {
+  home_->channel = this;
   sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
       .set(static_cast<std::int64_t>(max_bytes_));
+}
+
+MemoryChannel::~MemoryChannel() {
+  std::lock_guard lock(home_->mutex);
+  home_->channel = nullptr;
+}
+
+MemoryChannel::InFlight::~InFlight() {
+  if (acked) return;  // the finalizer runs as `item.ack` goes
+  {
+    std::lock_guard lock(home->mutex);
+    if (home->channel && home->channel->take_back(item)) return;
+  }
+  if (item.ack) item.ack->fail();
+}
+
+bool MemoryChannel::take_back(Item& item) {
+  std::lock_guard lock(mutex_);
+  if (abandoned_) return false;
+  // Before every batch queued after it: the sink sees batches in the order they came, as far as it can.
+  auto at = std::upper_bound(queue_.begin(), queue_.end(), item.sequence,
+                             [](std::uint64_t seq, const Item& queued) { return seq < queued.sequence; });
+  queue_.insert(at, std::move(item));
+  redelivered_.add();
+  data_waiters_.notify_all();
+  return true;
 }
 
 Awaitable<void> MemoryChannel::push(Batch batch) {
@@ -67,8 +98,8 @@ Awaitable<std::optional<Delivery>> MemoryChannel::pop() {
         queue_.pop_front();
         Delivery d;
         d.sequence = item.sequence;
-        d.token = std::make_shared<InFlight>(std::move(item.ack), item.bytes, item.batch->size());
-        d.batch = std::move(item.batch);
+        d.batch = item.batch;
+        d.token = std::make_shared<InFlight>(home_, std::move(item));
         co_return d;
       }
       if (closed_) co_return std::nullopt;  // closed and drained
@@ -82,8 +113,8 @@ void MemoryChannel::ack(Delivery delivery) {
   auto* in_flight = static_cast<InFlight*>(delivery.token.get());
   std::lock_guard lock(mutex_);
   in_flight->acked = true;
-  bytes_ -= in_flight->bytes;
-  events_ -= in_flight->events;
+  bytes_ -= in_flight->item.bytes;
+  events_ -= in_flight->item.batch->size();
   --batches_;
   bytes_gauge_.set(static_cast<std::int64_t>(bytes_));
   records_gauge_.set(static_cast<std::int64_t>(batches_));
@@ -103,6 +134,7 @@ std::size_t MemoryChannel::abandon() {
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
+    abandoned_ = true;
     dropped.swap(queue_);
     space_waiters_.notify_all();
     data_waiters_.notify_all();

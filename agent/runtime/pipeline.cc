@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/units.h"
 #include "log/log.h"
 #include "plugin/plugin_registry.h"
 #include "runtime/disk_channel.h"
@@ -186,6 +187,101 @@ void Pipeline::open() {
   }
 }
 
+namespace {
+// The wait before a failed sink is started again: doubled at each failure in a row, up to the cap; a sink
+// that ran for longer than the cap before it failed starts from the first step again.
+constexpr std::chrono::milliseconds kFirstRestartWait{1000};
+constexpr std::chrono::milliseconds kLongestRestartWait{60000};
+
+std::string describe(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+}  // namespace
+
+void Pipeline::record_failure(Node& node, const std::string& what) {
+  node.metrics->errors.add();
+  std::lock_guard l(mutex_);
+  node.failed = true;
+  node.failure = what;
+}
+
+Awaitable<void> Pipeline::supervise_sink(Node& node) {
+  auto& ctx = static_cast<SinkContext&>(*node.context);
+  const std::string& name = node.config->name;
+  auto wait = kFirstRestartWait;
+  for (;;) {
+    const auto started = std::chrono::steady_clock::now();
+    std::string failure;
+    try {
+      co_await node.sink->run(ctx);
+    } catch (...) {
+      failure = describe(std::current_exception());
+    }
+    bool stopping = false;
+    {
+      std::lock_guard l(mutex_);
+      stopping = stopping_;
+    }
+    if (failure.empty()) {
+      if (stopping) co_return;  // drained
+      failure = "it returned while the pipeline was running";
+    }
+    record_failure(node, failure);
+    if (stopping) {
+      log::error(name, "sink stopped on an error: {}", failure);
+      co_return;
+    }
+    if (std::chrono::steady_clock::now() - started > kLongestRestartWait) wait = kFirstRestartWait;
+    log::error(name, "sink stopped on an error: {}; starting it again in {}", failure, format_duration(wait));
+    // A new sink of the same config, once the wait is over (or at once when the pipeline stops, to deliver
+    // what it can by the deadline). The failed one goes first: what it took and did not acknowledge goes
+    // back to the channel.
+    for (;;) {
+      auto timer = std::make_shared<asio::steady_timer>(ctx.executor(), wait);
+      bool wait_now = false;
+      {
+        std::lock_guard l(mutex_);
+        if (!stopping_) node.restart_wait = timer;
+        wait_now = !stopping_;
+      }
+      if (wait_now) {
+        boost::system::error_code ec;
+        co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        std::lock_guard l(mutex_);
+        node.restart_wait.reset();
+      }
+      wait = std::min(wait * 2, kLongestRestartWait);
+      node.sink.reset();
+      node.channel->redeliver();
+      try {
+        node.sink = node.config->plugin->make_sink(node.config->options.get());
+        node.sink->open(ctx);
+        break;
+      } catch (const std::exception& e) {
+        node.sink.reset();
+        record_failure(node, e.what());
+        std::lock_guard l(mutex_);
+        if (stopping_) {
+          log::error(name, "sink could not start again: {}", e.what());
+          co_return;
+        }
+        log::error(name, "sink could not start again: {}; trying again in {}", e.what(),
+                   format_duration(wait));
+      }
+    }
+    node.restarts->add();
+    log::info(name, "sink started again");
+    std::lock_guard l(mutex_);
+    node.failed = false;
+  }
+}
+
 void Pipeline::start() {
   std::lock_guard lock(mutex_);
   started_ = true;
@@ -193,19 +289,9 @@ void Pipeline::start() {
     Node* n = node.get();
     if (n->sink) {
       ++running_sinks_;
-      auto& ctx = static_cast<SinkContext&>(*n->context);
-      asio::co_spawn(ctx.executor(), n->sink->run(ctx), [this, n](std::exception_ptr e) {
-        if (e) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            n->metrics->errors.add();
-            log::error(n->config->name, "sink stopped on an error: {}", ex.what());
-            std::lock_guard l(mutex_);
-            n->failed = true;
-            n->failure = ex.what();
-          }
-        }
+      n->restarts = &n->metrics->counter(
+          "component_restarts", "Times a sink that failed was started again (a new one of its config).");
+      asio::co_spawn(n->context->executor(), supervise_sink(*n), [this](std::exception_ptr) {
         std::lock_guard l(mutex_);
         --running_sinks_;
         finished_waiters_.notify_all();
@@ -219,15 +305,9 @@ void Pipeline::start() {
       auto& ctx = static_cast<SourceContext&>(*n->context);
       asio::co_spawn(ctx.executor(), n->source->run(ctx), [this, n](std::exception_ptr e) {
         if (e) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            n->metrics->errors.add();
-            log::error(n->config->name, "source stopped on an error: {}", ex.what());
-            std::lock_guard l(mutex_);
-            n->failed = true;
-            n->failure = ex.what();
-          }
+          const std::string failure = describe(e);
+          log::error(n->config->name, "source stopped on an error: {}", failure);
+          record_failure(*n, failure);
         }
         std::lock_guard l(mutex_);
         --running_sources_;
@@ -295,6 +375,14 @@ Awaitable<void> Pipeline::submit(Node& source, Batch batch) {
 }
 
 Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadline) {
+  {
+    std::lock_guard l(mutex_);
+    stopping_ = true;
+    // A sink waiting to be started again starts now: the stop wants what it can deliver.
+    for (auto& node : nodes_) {
+      if (auto timer = node->restart_wait) asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+    }
+  }
   for (auto& node : nodes_) {
     if (node->source) node->source->stop();
   }
@@ -323,6 +411,21 @@ Awaitable<Pipeline::StopResult> Pipeline::stop(std::chrono::milliseconds deadlin
   }
   co_await finished_waiters_.wait(mutex_, [&] { return running_sinks_ == 0 || timed_out->load(); });
   timer.cancel();
+  if (!timed_out->load()) {
+    // What a sink that failed on the way gave back and nobody delivered: memory channels drop it now.
+    std::size_t left = 0;
+    for (auto& node : nodes_) {
+      if (node->channel && !node->channel->durable()) left += node->channel->abandon();
+    }
+    if (left > 0) {
+      lost->fetch_add(left);
+      log::error("pipeline",
+                 "{} events in memory channels not delivered by a sink that failed (their sources keep their "
+                 "positions and read them again)",
+                 left);
+      co_return StopResult{false, lost->load()};
+    }
+  }
   co_return StopResult{!timed_out->load(), lost->load()};
 }
 

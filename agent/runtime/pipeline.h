@@ -45,7 +45,8 @@ class Pipeline {
   };
   // Stops sources, waits until everything they submitted is delivered, and every sink has returned. If
   // `deadline` passes first, the channels stop delivering: memory channels drop what they hold (its sources
-  // keep their positions, so it is read again), disk channels keep it for the next start.
+  // keep their positions, so it is read again), disk channels keep it for the next start. A sink waiting to
+  // be started again after a failure is started at once, to deliver what it can by the deadline.
   Awaitable<StopResult> stop(std::chrono::milliseconds deadline);
 
   // Events received by every source, and delivered by every sink, since this pipeline started.
@@ -72,10 +73,12 @@ class Pipeline {
     std::unique_ptr<Sink> sink;
     std::unique_ptr<Channel> channel;  // sinks
     std::unique_ptr<ComponentContext> context;
-    std::vector<std::vector<Target>> outputs;  // per output index, the downstream nodes
-    std::vector<std::string> output_names;     // "" for the main output
-    std::string failure;                       // why its coroutine ended with an error (under mutex_)
-    bool failed = false;                       // under mutex_
+    std::vector<std::vector<Target>> outputs;          // per output index, the downstream nodes
+    std::vector<std::string> output_names;             // "" for the main output
+    std::string failure;                               // why its coroutine ended with an error (under mutex_)
+    bool failed = false;                               // under mutex_; a sink: until it is running again
+    Counter* restarts = nullptr;                       // sinks: `pyrolog_component_restarts_total`
+    std::shared_ptr<asio::steady_timer> restart_wait;  // sinks: the wait before a start again (under mutex_)
   };
   class SourceContextImpl;
   class SinkContextImpl;
@@ -84,7 +87,12 @@ class Pipeline {
   void build();
   void route(Node& from, std::size_t output, Batch batch, Outbox& outbox);
   Awaitable<void> submit(Node& source, Batch batch);
-  void component_finished();
+  // A sink's coroutine: runs the sink, and while the pipeline is not stopping, starts a sink that failed
+  // again, a new one of the same config, with backoff; what the failed one took and did not acknowledge is
+  // delivered again.
+  Awaitable<void> supervise_sink(Node& node);
+  // Records why a component's coroutine ended with an error: counted, logged, shown by the health check.
+  void record_failure(Node& node, const std::string& what);
 
   AgentConfig config_;
   asio::io_context& io_;
@@ -96,6 +104,7 @@ class Pipeline {
   std::size_t running_sources_ = 0;
   std::size_t running_sinks_ = 0;
   bool started_ = false;
+  bool stopping_ = false;
 };
 
 }  // namespace pyrolog

@@ -25,18 +25,6 @@ std::int64_t now_ns() {
       .count();
 }
 
-// Deliveries of batches the brokers did not acknowledge before the sink stopped. They are never released: the
-// core has no way for a sink to fail a delivery, and releasing one would, with a memory channel, run the
-// source's AckGroup as if it had been delivered. A disk channel keeps them on disk anyway, and sends them
-// again after the next start. They go when the process exits.
-void keep_until_exit(std::vector<std::unique_ptr<InFlightBatch>> batches) {
-  static std::mutex mutex;
-  static auto* kept = new std::vector<Delivery>();  // never freed, on purpose (see above)
-  std::lock_guard lock(mutex);
-  for (auto& b : batches)
-    kept->push_back(std::move(b->delivery));
-}
-
 }  // namespace
 
 KafkaSink::KafkaSink(const KafkaSinkConfig& config)
@@ -560,14 +548,8 @@ Awaitable<void> KafkaSink::run(SinkContext& ctx) {
     service_running_ = true;
   }
   asio::co_spawn(ctx.executor(), service(ctx), [this](std::exception_ptr e) {
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        log::error(ctx_->name(), "stopped delivering after an internal error: {}", ex.what());
-      }
-    }
     std::lock_guard lock(mutex_);
+    service_error_ = e;
     service_running_ = false;
     changed_.notify_all();
   });
@@ -589,12 +571,21 @@ Awaitable<void> KafkaSink::run(SinkContext& ctx) {
   // thread reads a message body after this.
   main_.producer.reset();
   isolation_.producer.reset();
+  std::exception_ptr failed;
+  {
+    std::lock_guard lock(mutex_);
+    failed = service_error_;
+  }
   if (!window_.empty()) {
-    log::warn(ctx.name(),
-              "{} messages in {} batches were not acknowledged by Kafka within {}; they stay in the channel "
-              "and are sent again after the next start",
-              window_.pending_messages(), window_.batches(), format_duration(config_.flush_timeout));
-    keep_until_exit(window_.take_all());
+    // Let go unacknowledged, their batches go back to the channel: delivered again by the sink that
+    // replaces this one, or kept for the next start (a disk channel, or a source that reads them again).
+    if (!failed) {
+      log::warn(
+          ctx.name(),
+          "{} messages in {} batches were not acknowledged by Kafka within {}; they stay in the channel",
+          window_.pending_messages(), window_.batches(), format_duration(config_.flush_timeout));
+    }
+    window_.take_all();
   }
   unsent_.clear();
   resend_.clear();
@@ -603,6 +594,7 @@ Awaitable<void> KafkaSink::run(SinkContext& ctx) {
   dead_letter_file_queue_.clear();
   timer_.reset();
   update_gauges();
+  if (failed) std::rethrow_exception(failed);
 }
 
 namespace {

@@ -143,6 +143,7 @@ class KafkaSink final : public Sink {
   std::mutex mutex_;
   WaitQueue changed_;
   bool service_running_ = false;
+  std::exception_ptr service_error_;  // why the service coroutine ended, if it failed (under mutex_)
 };
 
 }  // namespace pyrolog

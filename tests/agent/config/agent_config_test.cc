@@ -231,7 +231,7 @@ sinks:
     zzz: 1
 )"),
             "test.yaml:8:5: sinks.out: unknown option 'zzz'; valid options: probe, hold_acks, fail_on, "
-            "type, inputs, channel\n");
+            "fail_times, return_early, type, inputs, channel\n");
 }
 
 TEST(AgentConfig, UnknownTopLevelOptionSuggestsASection) {

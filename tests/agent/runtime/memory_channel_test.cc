@@ -286,14 +286,59 @@ TEST_F(MemoryChannelTest, AbandonFailsQueuedBatches) {
 }
 
 // A delivery the sink lets go without acknowledging it (a sink that threw while delivering) was not
-// delivered: its batch must not count as delivered, or the source moves its position past lost events. Today
-// the token's destructor releases the finalizer as if all went well. Enable when fixed in
-// runtime/memory_channel.cc.
-TEST_F(MemoryChannelTest, ADeliveryDroppedWithoutAckFailsItsBatch) {
+// delivered: its batch goes back to the queue, ahead of those that came after it, for the sink that replaces
+// the failed one. It still counts against max_bytes, and its finalizer waits.
+TEST_F(MemoryChannelTest, ADeliveryReleasedWithoutAckIsQueuedAgainInOrder) {
+  make_channel(1024 * 1024, WhenFull::block);
+  AckRecord& acks = record();
+  ASSERT_TRUE(push_now(make_batch(1, 10, &acks)));
+  ASSERT_TRUE(push_now(make_batch(2, 10, &acks)));
+  ASSERT_TRUE(push_now(make_batch(3, 10, &acks)));
+  const auto bytes = channel_->bytes();
+  {
+    auto first = pop_now();
+    auto second = pop_now();
+    ASSERT_TRUE(first && second);
+    second.reset();  // released out of order: still delivered in order again
+  }
+  EXPECT_EQ(acks.calls, 0);
+  EXPECT_EQ(channel_->bytes(), bytes);
+  EXPECT_EQ(channel_->pending_batches(), 3u);
+  for (std::size_t events : {1u, 2u, 3u}) {
+    auto again = pop_now();
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->batch->size(), events);
+    channel_->ack(std::move(*again));
+  }
+  EXPECT_EQ(acks.ok, 3);
+  EXPECT_EQ(channel_->bytes(), 0u);
+  EXPECT_EQ(registry_.counter_value("pyrolog_channel_redelivered_batches_total",
+                                    {{"component", "out"}, {"kind", "sink"}, {"type", "test"}}),
+            2u);
+}
+
+// Once the channel was abandoned (the stop's deadline), or is gone, nobody will deliver it: the finalizer
+// fails, so the source does not move past data nobody delivered.
+TEST_F(MemoryChannelTest, ADeliveryReleasedAfterAbandonFailsItsBatch) {
   make_channel(1024 * 1024, WhenFull::block);
   AckRecord& a = record();
   ASSERT_TRUE(push_now(make_batch(1, 10, &a)));
-  { auto dropped = pop_now(); }
+  auto taken = pop_now();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(channel_->abandon(), 0u);
+  taken.reset();
+  EXPECT_EQ(a.calls, 1);
+  EXPECT_EQ(a.failed, 1);
+}
+
+TEST_F(MemoryChannelTest, ADeliveryReleasedAfterTheChannelIsGoneFailsItsBatch) {
+  make_channel(1024 * 1024, WhenFull::block);
+  AckRecord& a = record();
+  ASSERT_TRUE(push_now(make_batch(1, 10, &a)));
+  auto taken = pop_now();
+  ASSERT_TRUE(taken.has_value());
+  channel_.reset();
+  taken.reset();
   EXPECT_EQ(a.calls, 1);
   EXPECT_EQ(a.failed, 1);
 }

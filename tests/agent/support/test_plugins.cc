@@ -172,7 +172,9 @@ class TestRouter final : public Transform {
 
 class TestSink final : public Sink {
  public:
-  explicit TestSink(const TestSinkConfig& config) : config_(config) {}
+  explicit TestSink(const TestSinkConfig& config) : config_(config) {
+    if (!config_.probe.empty()) probe(config_.probe).update([](ProbeState& s) { ++s.sinks_made; });
+  }
   void open(SinkContext&) override {}
 
   Awaitable<void> run(SinkContext& ctx) override {
@@ -184,8 +186,14 @@ class TestSink final : public Sink {
         received.lines.emplace_back(e.raw);
         const Value* tag = batch.find(e, "tag");
         received.tags.emplace_back(tag ? tag->as_string() : std::string_view());
-        if (!config_.fail_on.empty() && e.raw == config_.fail_on)
-          throw std::runtime_error("test_sink failed");
+        if (!config_.fail_on.empty() && e.raw == config_.fail_on) {
+          bool fail = true;
+          p.update([&](ProbeState& s) {
+            fail = config_.fail_times == 0 || s.failures < config_.fail_times;
+            if (fail) ++s.failures;
+          });
+          if (fail) throw std::runtime_error("test_sink failed");
+        }
       }
       ctx.metrics().sent_events.add(batch.size());
       p.update([&](ProbeState& s) { s.batches.push_back(std::move(received)); });
@@ -194,6 +202,7 @@ class TestSink final : public Sink {
       } else {
         ctx.ack(std::move(*delivery));
       }
+      if (config_.return_early) break;
     }
     p.update([](ProbeState& s) { s.sink_finished = true; });
   }
@@ -281,6 +290,8 @@ const config::OptionTable<TestSinkConfig>& TestSinkConfig::options() {
     t.add("probe", &TestSinkConfig::probe, "Probe to report to.");
     t.add("hold_acks", &TestSinkConfig::hold_acks, "Hold deliveries until the test releases them.");
     t.add("fail_on", &TestSinkConfig::fail_on, "Throw on a batch with this line.");
+    t.add("fail_times", &TestSinkConfig::fail_times, "Throw only this many times (0: always).");
+    t.add("return_early", &TestSinkConfig::return_early, "Return after the first batch.");
     return t;
   }();
   return table;

@@ -32,7 +32,9 @@ struct ProbeState {
   bool source_stopped = false;                     // `run` returned
   // Sink side.
   std::vector<ReceivedBatch> batches;
-  std::size_t held = 0;  // deliveries taken and not yet acknowledged
+  std::size_t held = 0;        // deliveries taken and not yet acknowledged
+  std::size_t failures = 0;    // times a `fail_on` sink threw
+  std::size_t sinks_made = 0;  // test_sink instances built (a failed sink is replaced by a new one)
   bool sink_finished = false;
 
   std::size_t events_received() const {
@@ -134,11 +136,15 @@ struct TestRouterConfig {
 };
 
 // `test_sink`: records every batch in its probe and acknowledges it, or with `hold_acks` holds the delivery
-// until the test calls `Probe::release_held`; with `fail_on`, throws when a batch holds that line.
+// until the test calls `Probe::release_held`; with `fail_on`, throws when a batch holds that line (only the
+// first `fail_times` times, when that is not 0; the probe counts them); with `return_early`, returns after
+// its first batch as if the pipeline were stopping (a sink that ends by mistake).
 struct TestSinkConfig {
   std::string probe;
   bool hold_acks = false;
   std::string fail_on;
+  std::uint32_t fail_times = 0;
+  bool return_early = false;
 
   static const config::OptionTable<TestSinkConfig>& options();
 };
