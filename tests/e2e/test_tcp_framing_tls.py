@@ -119,3 +119,47 @@ def test_tls_stop_takes_what_the_kernel_holds(agents, tmp_path):
     written = out.read_bytes().splitlines()
     for c in range(8):
         assert [line for line in written if line.startswith(f"conn={c} ".encode())] == lines[c], f"connection {c}"
+
+
+def test_tls_stop_finishes_a_handshake_under_way(agents, tmp_path):
+    """A TLS 1.3 client sends its first records right behind its Finished. A connection whose handshake is under
+    way when the agent stops is given a short while to finish it, and what came behind it is delivered, instead
+    of the connection being cut."""
+    make_test_ca(tmp_path)
+    tls = TLS.format(dir=tmp_path).replace("handshake_timeout: 500ms", "handshake_timeout: 30s")
+    agent = agents(CONFIG.format(dir=tmp_path, framing="newline", tls=tls))
+    port = agent.listening_port("net")
+    ctx = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = ctx.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    # The client's side of the handshake by hand: its hello out, the agent's flight in, up to the client's
+    # Finished, which is held back with the first lines.
+    while True:
+        try:
+            client.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            if outgoing.pending:
+                sock.sendall(outgoing.read())
+            data = sock.recv(65536)
+            assert data, "the agent closed the connection during the handshake"
+            incoming.write(data)
+    finished = outgoing.read()
+    assert finished
+    lines = [f"seq={i:04d} {'y' * 60}".encode() for i in range(300)]
+    client.write(b"".join(line + b"\n" for line in lines))
+    records = outgoing.read()
+    # The agent stops with the handshake waiting for the client's Finished; then Finished and lines come.
+    agent.signal(signal.SIGTERM)
+    wait_until(lambda: "stopping; delivering what was accepted" in agent.log(), 30, "the agent to begin its stop")
+    try:
+        sock.sendall(finished + records)
+    except OSError:
+        pass  # the connection was cut: the check below says what was lost
+    assert agent.proc.wait(60) == 0, agent.log()
+    assert agent.stop() == 0, agent.log()
+    sock.close()
+    out = tmp_path / "out.log"
+    assert (out.read_bytes().splitlines() if out.exists() else []) == lines

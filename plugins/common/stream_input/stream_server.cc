@@ -17,6 +17,9 @@
 namespace pyrolog::stream_input {
 
 namespace {
+// At a stop, the most a TLS handshake under way still gets to finish.
+constexpr std::chrono::seconds kStopHandshakeGrace{2};
+
 // Plain connections read into this thread's buffer, which the decoder consumes before anything suspends.
 // Fetch it again after every suspension (the coroutine may resume on another thread).
 std::span<char> read_buffer(std::size_t size) {
@@ -247,12 +250,17 @@ Awaitable<void> StreamServer<Kind>::watch(std::shared_ptr<Session> session) {
   boost::system::error_code ec;
   if constexpr (kTls) {
     s.timer.expires_after(shared_.settings.tls.handshake_timeout);
-    co_await s.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (s.closed) co_return;
-    if (!ec && !s.handshaken) {
-      shared_.handshake_failures->add();
-      s.socket().close(ec);
-      co_return;
+    for (;;) {
+      co_await s.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (s.closed) co_return;
+      if (s.handshaken) break;
+      if (!ec) {  // the deadline passed with the handshake unfinished
+        shared_.handshake_failures->add();
+        s.closed = true;  // counted here, not again by serve()
+        s.socket().close(ec);
+        co_return;
+      }
+      // Cancelled with the handshake under way: a stop moved the deadline closer (see `stop`).
     }
   }
   if (shared_.settings.idle_timeout.count() == 0) co_return;
@@ -366,6 +374,17 @@ void StreamServer<Kind>::stop() {
   std::lock_guard lock(mutex_);
   for (auto& session : sessions_) {
     asio::post(session->stream.get_executor(), [session] {
+      if constexpr (kTls) {
+        if (!session->handshaken && !session->closed) {
+          // A handshake under way is not cut: a TLS 1.3 client sends its first records right behind its
+          // Finished, so they may be in the kernel already. It gets a short while to finish (what is left of
+          // the handshake timeout, at most kStopHandshakeGrace); serve() then sees the stop and takes what
+          // the kernel holds, as for any connection.
+          const auto grace = std::chrono::steady_clock::now() + kStopHandshakeGrace;
+          if (grace < session->timer.expiry()) session->timer.expires_at(grace);
+          return;
+        }
+      }
       boost::system::error_code ec;
       session->socket().cancel(ec);
       session->timer.cancel();
