@@ -1,5 +1,6 @@
 #include "runtime/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -719,6 +720,57 @@ sinks:
     for (const auto& tag : b.tags)
       ASSERT_EQ(tag, "t");
   }
+  pipeline.reset();
+}
+
+TEST(PipelineThreads, AFailedSinkIsReplacedOnWorkerThreads) {
+  // The supervision's way on several threads (run under TSan): the sink fails once mid-stream while the
+  // source keeps pushing into a small channel; every event arrives once, every batch is acknowledged.
+  const std::string prefix = testing::unique_probe_name();
+  auto loaded = load_config_text(
+      R"(sources:
+  one:
+    type: test_source
+    probe: ${P}-one
+    batches: 40
+    events: 200
+sinks:
+  a:
+    type: test_sink
+    probe: ${P}-a
+    inputs: [one]
+    channel: {type: memory, max_bytes: 64KiB}
+    fail_on: one-20-3
+    fail_times: 1
+)",
+      "threads.yaml", [prefix](const std::string&) -> std::optional<std::string> { return prefix; });
+  ASSERT_TRUE(loaded.config.has_value()) << loaded.diagnostics.to_string();
+  asio::io_context io;
+  MetricsRegistry registry;
+  auto pipeline = std::make_unique<Pipeline>(*loaded.config, io, registry);
+  pipeline->open();
+  pipeline->start();
+  auto work = asio::make_work_guard(io);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&io] { io.run(); });
+
+  EXPECT_TRUE(probe(prefix + "-one").wait([](const ProbeState& s) { return s.acks.size() == 40; }));
+  auto stopped = spawn(io, pipeline->stop(std::chrono::seconds(10)));
+  EXPECT_TRUE(stopped->wait());
+  work.reset();
+  for (auto& t : threads)
+    t.join();
+
+  ASSERT_TRUE(stopped->value().has_value());
+  EXPECT_TRUE(stopped->value()->drained);
+  EXPECT_EQ(probe(prefix + "-one").snapshot().acks, all_ok(40));
+  const auto a = probe(prefix + "-a").snapshot();
+  EXPECT_EQ(a.failures, 1u);
+  EXPECT_EQ(a.events_received(), 8000u);
+  auto lines = a.lines();
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(std::unique(lines.begin(), lines.end()), lines.end());  // none twice
   pipeline.reset();
 }
 
