@@ -5,7 +5,7 @@ import signal
 import socket
 import ssl
 
-from agent_process import connect, count_lines, wait_until
+from agent_process import connect, count_lines, metric_sum, wait_until
 from test_syslog import close_after_reading, make_test_ca
 
 CONFIG = """
@@ -53,7 +53,8 @@ def test_octet_counted_frames_may_hold_newlines(agents, tmp_path):
 
 def test_tls_lines_and_a_stalled_handshake(agents, tmp_path):
     make_test_ca(tmp_path)
-    agent = agents(CONFIG.format(dir=tmp_path, framing="newline", tls=TLS.format(dir=tmp_path)))
+    config = CONFIG.format(dir=tmp_path, framing="newline", tls=TLS.format(dir=tmp_path))
+    agent = agents(config.replace("sources:", "http:\n  address: 127.0.0.1:0\nsources:", 1))
     port = agent.listening_port("net")
     assert f"listening on tls://127.0.0.1:{port}" in agent.log()
     stalled = connect(port)  # never starts a handshake
@@ -76,6 +77,10 @@ def test_tls_lines_and_a_stalled_handshake(agents, tmp_path):
             pass
     except OSError:
         pass
+    # Each failed handshake counted once: the stalled one (timed out) and the plain text.
+    failures = "pyrolog_tcp_tls_handshake_failures_total"
+    wait_until(lambda: metric_sum(agent.listening_port("http"), failures) >= 2, 30, "two failed handshakes")
+    assert metric_sum(agent.listening_port("http"), failures) == 2
     assert agent.stop() == 0, agent.log()
     assert out.read_bytes() == b"".join(line + b"\n" for line in lines) + b"last without newline\n"
 
