@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -652,11 +653,38 @@ sinks:
   EXPECT_FALSE(after[0].failed);
 }
 
-TEST(PipelineThreads, FanOutOnWorkerThreads) {
-  // The runtime's way: an io_context run by several threads, a strand per component (run under TSan).
-  const std::string prefix = testing::unique_probe_name();
+// The runtime's way: a pipeline from a config text on an io_context run by three threads, a strand per
+// component (the tests below run under TSan too). `${P}` in the text is `prefix`.
+Pipeline::StopResult run_on_threads(const std::string& yaml, const std::string& prefix,
+                                    const std::function<void()>& until) {
   auto loaded = load_config_text(
-      R"(sources:
+      yaml, "threads.yaml", [prefix](const std::string&) -> std::optional<std::string> { return prefix; });
+  EXPECT_TRUE(loaded.config.has_value()) << loaded.diagnostics.to_string();
+  if (!loaded.config) return {false, 0};
+  asio::io_context io;
+  MetricsRegistry registry;
+  auto pipeline = std::make_unique<Pipeline>(*loaded.config, io, registry);
+  pipeline->open();
+  pipeline->start();
+  auto work = asio::make_work_guard(io);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&io] { io.run(); });
+  until();
+  auto stopped = spawn(io, pipeline->stop(std::chrono::seconds(10)));
+  EXPECT_TRUE(stopped->wait());
+  work.reset();
+  for (auto& t : threads)
+    t.join();
+  pipeline.reset();
+  EXPECT_TRUE(stopped->value().has_value());
+  return stopped->value().value_or(Pipeline::StopResult{false, 0});
+}
+
+TEST(PipelineThreads, FanOutOnWorkerThreads) {
+  const std::string prefix = testing::unique_probe_name();
+  const auto stopped =
+      run_on_threads(R"(sources:
   one:
     type: test_source
     probe: ${P}-one
@@ -684,31 +712,15 @@ sinks:
     probe: ${P}-b
     inputs: [one, two]
 )",
-      "threads.yaml", [prefix](const std::string&) -> std::optional<std::string> { return prefix; });
-  ASSERT_TRUE(loaded.config.has_value()) << loaded.diagnostics.to_string();
-  asio::io_context io;
-  MetricsRegistry registry;
-  auto pipeline = std::make_unique<Pipeline>(*loaded.config, io, registry);
-  pipeline->open();
-  pipeline->start();
-  auto work = asio::make_work_guard(io);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 3; ++i)
-    threads.emplace_back([&io] { io.run(); });
-
-  for (const char* source : {"one", "two"}) {
-    EXPECT_TRUE(probe(prefix + "-" + source).wait([](const ProbeState& s) { return s.acks.size() == 40; }))
-        << source;
-  }
-  auto stopped = spawn(io, pipeline->stop(std::chrono::seconds(10)));
-  EXPECT_TRUE(stopped->wait());
-  work.reset();
-  for (auto& t : threads)
-    t.join();
-
-  ASSERT_TRUE(stopped->value().has_value());
-  EXPECT_TRUE(stopped->value()->drained);
-  EXPECT_EQ(stopped->value()->lost_events, 0u);
+                     prefix, [&] {
+                       for (const char* source : {"one", "two"}) {
+                         EXPECT_TRUE(probe(prefix + "-" + source).wait([](const ProbeState& s) {
+                           return s.acks.size() == 40;
+                         })) << source;
+                       }
+                     });
+  EXPECT_TRUE(stopped.drained);
+  EXPECT_EQ(stopped.lost_events, 0u);
   for (const char* source : {"one", "two"})
     EXPECT_EQ(probe(prefix + "-" + source).snapshot().acks.size(), 40u);
   for (const char* sink : {"a", "b"}) {
@@ -720,14 +732,13 @@ sinks:
     for (const auto& tag : b.tags)
       ASSERT_EQ(tag, "t");
   }
-  pipeline.reset();
 }
 
 TEST(PipelineThreads, AFailedSinkIsReplacedOnWorkerThreads) {
-  // The supervision's way on several threads (run under TSan): the sink fails once mid-stream while the
-  // source keeps pushing into a small channel; every event arrives once, every batch is acknowledged.
+  // The sink fails once mid-stream while the source keeps pushing into a small channel; every event arrives
+  // once, every batch is acknowledged.
   const std::string prefix = testing::unique_probe_name();
-  auto loaded = load_config_text(
+  const auto stopped = run_on_threads(
       R"(sources:
   one:
     type: test_source
@@ -743,27 +754,10 @@ sinks:
     fail_on: one-20-3
     fail_times: 1
 )",
-      "threads.yaml", [prefix](const std::string&) -> std::optional<std::string> { return prefix; });
-  ASSERT_TRUE(loaded.config.has_value()) << loaded.diagnostics.to_string();
-  asio::io_context io;
-  MetricsRegistry registry;
-  auto pipeline = std::make_unique<Pipeline>(*loaded.config, io, registry);
-  pipeline->open();
-  pipeline->start();
-  auto work = asio::make_work_guard(io);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 3; ++i)
-    threads.emplace_back([&io] { io.run(); });
-
-  EXPECT_TRUE(probe(prefix + "-one").wait([](const ProbeState& s) { return s.acks.size() == 40; }));
-  auto stopped = spawn(io, pipeline->stop(std::chrono::seconds(10)));
-  EXPECT_TRUE(stopped->wait());
-  work.reset();
-  for (auto& t : threads)
-    t.join();
-
-  ASSERT_TRUE(stopped->value().has_value());
-  EXPECT_TRUE(stopped->value()->drained);
+      prefix, [&] {
+        EXPECT_TRUE(probe(prefix + "-one").wait([](const ProbeState& s) { return s.acks.size() == 40; }));
+      });
+  EXPECT_TRUE(stopped.drained);
   EXPECT_EQ(probe(prefix + "-one").snapshot().acks, all_ok(40));
   const auto a = probe(prefix + "-a").snapshot();
   EXPECT_EQ(a.failures, 1u);
@@ -771,7 +765,6 @@ sinks:
   auto lines = a.lines();
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(std::unique(lines.begin(), lines.end()), lines.end());  // none twice
-  pipeline.reset();
 }
 
 }  // namespace
