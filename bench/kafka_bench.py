@@ -102,6 +102,8 @@ VARIANTS = {
     "tail-grok-disk-lz4": ("tail → grok → disk channel (lz4) → kafka", True, "disk-lz4"),
     "tail-grok-memory-default": ("tail → grok → memory channel (default size) → kafka", True, "memory-default"),
     "tail-grok-disk-nosync": ("tail → grok → disk channel (sync: never) → kafka", True, "disk-nosync"),
+    "tail-grok-disk-nohold": ("tail → grok → disk channel (hold: 0s, every batch written) → kafka", True,
+                              "disk-nohold"),
     "tail-grok-memory": ("tail → grok → memory channel → kafka", True, "memory"),
     "tail-disk": ("tail → disk channel → kafka", False, "disk"),
     "tail-memory": ("tail → memory channel → kafka", False, "memory"),
@@ -110,7 +112,8 @@ VARIANTS = {
 
 # The memory channel is big enough for the whole input, so it never holds the source back.
 CHANNELS = {"memory": "type: memory, max_bytes: 512MiB", "disk": "type: disk", "disk-lz4": "type: disk, compression: lz4",
-            "disk-nosync": "type: disk, sync: never", "memory-default": "type: memory"}
+            "disk-nosync": "type: disk, sync: never", "memory-default": "type: memory",
+            "disk-nohold": "type: disk, hold: 0s"}
 
 
 def agent_config(workdir: Path, lines: Path, bootstrap: str, topic: str, variant: str, http_port: int) -> str:
@@ -177,14 +180,17 @@ def run_agent(pyrolog: str, exe: Path, bootstrap: str, topic: str, lines: Path, 
 
 
 def channel_batches(http_port: int) -> dict:
-    """The disk channel's batches handed to the sink from memory and read back from disk ({} otherwise)."""
+    """The disk channel's batches: held and spilled, and handed to the sink from memory or read back from disk
+    ({} otherwise)."""
     try:
         text = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics", timeout=10).read().decode()
     except OSError:
         return {}
     out = {}
     for key, name in (("from_memory", "pyrolog_channel_batches_from_memory_total"),
-                      ("from_disk", "pyrolog_channel_batches_from_disk_total")):
+                      ("from_disk", "pyrolog_channel_batches_from_disk_total"),
+                      ("held", "pyrolog_channel_batches_held_total"),
+                      ("spilled", "pyrolog_channel_batches_spilled_total")):
         values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + "{")]
         if values:
             out[key] = int(sum(values))
@@ -241,7 +247,8 @@ def main() -> int:
                     r = run_agent(args.pyrolog, exe, bootstrap, topic, lines, args.lines, nbytes,
                                   workdir / f"{kind}-{rep}", kind)
                     agent[kind].append(r)
-                read_back = (f", batches from memory {r['from_memory']:,}, from disk {r['from_disk']:,}"
+                read_back = (f", batches held {r.get('held', 0):,} (spilled {r.get('spilled', 0):,}), "
+                             f"from memory {r['from_memory']:,}, from disk {r['from_disk']:,}"
                              if "from_disk" in r else "")
                 print(f"  {kind} {rep}: {r['messages'] / r['seconds']:,.0f} events/s, {r['cpu']:.1f} CPU s, "
                       f"{r['rss_mb']:.0f} MB peak{read_back}", file=sys.stderr)
@@ -258,6 +265,11 @@ def main() -> int:
                                    for r in runs)
                 print(f"\n{VARIANTS[v][0]}: batches the sink read back from disk (not from memory), each run: "
                       f"{shares}")
+                never = [r.get("held", 0) - r.get("spilled", 0) for r in runs]
+                unwritten = ", ".join(f"{n / max(1, n + r['from_disk'] + r['from_memory']):.0%}"
+                                      for n, r in zip(never, runs))
+                print(f"{VARIANTS[v][0]}: batches never written (held, delivered within `hold`), each run: "
+                      f"{unwritten}")
     finally:
         cluster.stop()
         if not args.keep:

@@ -39,6 +39,15 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
           "Disk only. `lz4` compresses each batch: about a third of the disk traffic for access logs, for "
           "some CPU.")
         .choices<FrameCompression>({{"none", FrameCompression::none}, {"lz4", FrameCompression::lz4}});
+    t.add("hold", &ChannelConfig::hold,
+          "Disk only. How long a batch from a source that can read its data again (`tail`, `spool_dir`, "
+          "`kafka`) may wait in memory for the sink before its frame is written. A batch the sink delivers "
+          "within it is never written, and its source is acknowledged on delivery; a crash loses nothing, "
+          "because the source reads it again. While the sink keeps up, such a source then costs no disk "
+          "writes; when held batches fill their memory (that of the recent batches, at most 32MiB), the "
+          "source waits for the sink up to `hold`, then writes ahead. `0`: write every batch at once. "
+          "Batches of network sources are always written at once.")
+        .range(0, 60'000);
     t.check("max_bytes", [](const ChannelConfig& c) -> std::optional<std::string> {
       if (c.type == ChannelType::disk && c.max_bytes.bytes < 4 * 1024 * 1024) {
         return "a disk channel needs at least 4MiB (several segments of at least 1MiB)";

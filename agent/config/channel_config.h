@@ -21,6 +21,7 @@ struct ChannelConfig {
   Duration sync_interval{100};
   ByteSize segment_bytes{64 * 1024 * 1024};
   FrameCompression compression = FrameCompression::none;
+  Duration hold{1000};
 
   // A memory channel holds its batches in RAM, and takes this `max_bytes` unless it sets its own (the
   // member's default is the disk channel's).

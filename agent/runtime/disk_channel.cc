@@ -53,12 +53,30 @@ DiskChannel::DiskChannel(const ChannelConfig& config, std::filesystem::path dire
                                       "Disk channel: batches handed to the sink by reading their frames "
                                       "back from disk and decoding them (it was behind by more than the "
                                       "recent batches kept in memory, or the agent restarted).")),
-      redelivered_(redelivered_batches(sink_metrics)) {
+      redelivered_(redelivered_batches(sink_metrics)),
+      held_(sink_metrics.counter(
+          "channel_batches_held",
+          "Disk channel: batches of sources that can read their data again (tail, spool_dir, kafka) held in "
+          "memory for the sink instead of written (`hold`); those not also counted as spilled were never "
+          "written.")),
+      spilled_(
+          sink_metrics.counter("channel_batches_spilled",
+                               "Disk channel: held batches written after all: the sink did not take them, "
+                               "or acknowledge them, within `hold`, or held batches filled their memory.")),
+      held_bytes_gauge_(sink_metrics.gauge(
+          "channel_held_bytes", "Disk channel: memory of the batches held for the sink, not written.")),
+      hold_(config.hold) {
   sink_metrics.gauge("channel_max_bytes", "Capacity of the channel in front of a sink, in bytes.")
       .set(static_cast<std::int64_t>(config_.max_bytes.bytes));
 }
 
 DiskChannel::~DiskChannel() {
+  std::vector<std::shared_ptr<AckGroup>> undelivered;
+  {
+    // Their sources must not move past them (an AckGroup released without fail() succeeds).
+    std::lock_guard lock(mutex_);
+    undelivered = drop_held_locked();
+  }
   reader_.reset();
   if (storage_) storage_->close();
 }
@@ -110,6 +128,9 @@ void DiskChannel::open() {
     data_waiters_.notify_all();
   });
   const auto stats = storage_->stats();
+  next_seq_ = stats.next_seq;
+  for (const auto& r : stats.readers)
+    if (r.name == kReaderName) read_next_ = r.acked_next_seq;
   if (stats.committed_seq > 0 || stats.retained_bytes > 0) {
     log::info(sink_name_, "channel {}: {} segment(s), {} bytes kept from before", directory_.string(),
               stats.segments, stats.retained_bytes);
@@ -136,14 +157,129 @@ void DiskChannel::give_back(ByteBuffer buffer) {
 
 Awaitable<void> DiskChannel::push(Batch batch) {
   const std::size_t events = batch.size();
+  const std::size_t bytes = batch.byte_size();
+  std::shared_ptr<AckGroup> ack = batch.take_ack();
+  auto shared = std::make_shared<const Batch>(std::move(batch));
+  if (ack && hold_ > Clock::duration::zero()) {
+    write_through_overdue();
+    const auto deadline = Clock::now() + hold_;
+    for (;;) {
+      {
+        std::lock_guard lock(mutex_);
+        if (closed_) {  // refused, as an append after close is: the source keeps its position
+          ack->fail();
+          co_return;
+        }
+        if (!may_hold_locked(Clock::now())) break;
+        if (held_fits_locked(bytes)) {
+          waiting_.push_back(
+              Held{next_held_id_++, std::move(shared), std::move(ack), bytes, events, Clock::now()});
+          held_bytes_ += bytes;
+          ++data_generation_;
+          data_waiters_.notify_all();
+          held_.add();
+          metrics_.received_events.add(events);
+          held_bytes_gauge_.set(static_cast<std::int64_t>(held_bytes_));
+          co_return;
+        }
+      }
+      // The held batches fill their memory: give the sink until `hold` to free some, then write ahead.
+      const bool room = co_await room_waiters_.wait_until(mutex_, deadline, [&] {
+        return closed_ || !may_hold_locked(Clock::now()) || held_fits_locked(bytes);
+      });
+      if (!room) break;
+    }
+  }
+  // What this source has held goes first. A batch of another kind of source does not wait for that: order
+  // is kept within a source, and those never hold.
+  if (ack) co_await spill_waiting();
+  if (co_await write_frame(std::move(shared), std::move(ack), events)) metrics_.received_events.add(events);
+  update_gauges();
+}
+
+bool DiskChannel::may_hold_locked(Clock::time_point now) const {
+  if (spilling_ || read_next_ < next_seq_) return false;
+  return waiting_.empty() || now - waiting_.front().since < hold_;
+}
+
+Awaitable<void> DiskChannel::spill_waiting() {
+  std::deque<Held> spill;
+  {
+    std::lock_guard lock(mutex_);
+    if (!spilling_ && waiting_.empty()) co_return;  // the common case: nothing held, nothing to wait for
+  }
+  for (;;) {
+    co_await room_waiters_.wait(mutex_, [&] { return !spilling_; });
+    std::lock_guard lock(mutex_);
+    if (spilling_) continue;  // another push began one since
+    if (waiting_.empty()) co_return;
+    spill.swap(waiting_);
+    spilling_ = true;
+    for (const Held& h : spill)
+      held_bytes_ -= h.bytes;
+    break;
+  }
+  for (Held& h : spill) {
+    spilled_.add();
+    co_await write_frame(std::move(h.batch), std::move(h.ack), h.events);
+  }
+  std::lock_guard lock(mutex_);
+  spilling_ = false;
+  room_waiters_.notify_all();
+}
+
+void DiskChannel::write_through_overdue() {
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<const Batch>>> overdue;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    for (const auto& [id, h] : in_flight_)
+      if (h.written_seq == 0 && h.ack && now - h.since >= hold_) overdue.emplace_back(id, h.batch);
+  }
+  for (auto& [id, batch] : overdue) {
+    std::shared_ptr<AckGroup> ack;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = in_flight_.find(id);
+      if (it == in_flight_.end()) continue;  // acknowledged meanwhile
+      ack = it->second.ack;
+    }
+    ByteBuffer frame = take_frame_buffer();
+    encode_batch(*batch, config_.compression, frame);
+    std::uint64_t seq = 0;
+    const auto ec = storage_->try_append(
+        std::span<const std::byte>(reinterpret_cast<const std::byte*>(frame.data()), frame.size()),
+        [ack](std::error_code error, std::uint64_t) {
+          if (error) ack->fail();
+        },
+        &seq);
+    give_back(std::move(frame));
+    if (ec) return;  // full, or cannot write: they stay held, and are tried again with the next push
+    spilled_.add();
+    std::lock_guard lock(mutex_);
+    next_seq_ = std::max(next_seq_, seq + 1);
+    auto it = in_flight_.find(id);
+    if (it == in_flight_.end()) {
+      acked_.insert(seq);  // delivered while it was written: the reader passes its frame
+      continue;
+    }
+    // The frame now acknowledges the source once durable; the sink's acknowledgement moves the reader past
+    // it.
+    it->second.written_seq = seq;
+    it->second.ack.reset();
+    written_in_flight_.insert(seq);
+  }
+}
+
+Awaitable<bool> DiskChannel::write_frame(std::shared_ptr<const Batch> batch, std::shared_ptr<AckGroup> ack,
+                                         std::size_t events) {
   struct FrameLease {
     DiskChannel& channel;
     ByteBuffer buffer;
     ~FrameLease() { channel.give_back(std::move(buffer)); }
   } lease{*this, take_frame_buffer()};
   ByteBuffer& frame = lease.buffer;
-  encode_batch(batch, config_.compression, frame);
-  std::shared_ptr<AckGroup> ack = batch.take_ack();
+  encode_batch(*batch, config_.compression, frame);
   const auto payload =
       std::span<const std::byte>(reinterpret_cast<const std::byte*>(frame.data()), frame.size());
   std::chrono::milliseconds backoff{50};
@@ -162,21 +298,18 @@ Awaitable<void> DiskChannel::push(Batch batch) {
         },
         &seq);
     if (!ec) {
-      const std::size_t bytes = batch.byte_size();
-      {
-        std::lock_guard lock(mutex_);
-        if (!closed_ && recent_bytes_ + bytes <= recent_limit_) {
-          recent_.emplace(seq, std::make_pair(std::make_shared<const Batch>(std::move(batch)), bytes));
-          recent_bytes_ += bytes;
-        }
+      const std::size_t bytes = batch->byte_size();
+      std::lock_guard lock(mutex_);
+      next_seq_ = std::max(next_seq_, seq + 1);
+      if (!closed_ && recent_bytes_ + held_bytes_ + bytes <= recent_limit_) {
+        recent_.emplace(seq, std::make_pair(std::move(batch), bytes));
+        recent_bytes_ += bytes;
       }
-      metrics_.received_events.add(events);
-      update_gauges();
-      co_return;
+      co_return true;
     }
     if (ec == channel::Errc::closed) {
       if (ack) ack->fail();
-      co_return;
+      co_return false;
     }
     if (ec == channel::Errc::frame_too_large) {
       // A batch bigger than a segment can hold: it can never be stored, so waiting would block forever.
@@ -185,7 +318,7 @@ Awaitable<void> DiskChannel::push(Batch batch) {
                  "dropped a batch of {} events: {} bytes encoded is more than the channel's largest frame; "
                  "raise channel.segment_bytes",
                  events, frame.size());
-      co_return;
+      co_return false;
     }
     if (ec == channel::Errc::full) {
       if (config_.when_full == WhenFull::drop_newest) {
@@ -196,14 +329,14 @@ Awaitable<void> DiskChannel::push(Batch batch) {
                     "channel full ({} bytes): dropped a batch of {} events ({} more since last said)",
                     config_.max_bytes.bytes, events, suppressed);
         }
-        co_return;
+        co_return false;
       }
       co_await space_waiters_.wait(mutex_, [&] { return space_generation_ != seen_space || closed_; });
       {
         std::lock_guard lock(mutex_);
         if (closed_) {  // abandoned while full: the source keeps its position
           if (ack) ack->fail();
-          co_return;
+          co_return false;
         }
       }
       continue;
@@ -225,7 +358,7 @@ Awaitable<void> DiskChannel::push(Batch batch) {
       std::lock_guard lock(mutex_);
       if (closed_ && abandoned_) {
         if (ack) ack->fail();
-        co_return;
+        co_return false;
       }
     }
   }
@@ -235,11 +368,18 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
   std::chrono::milliseconds backoff{50};
   for (;;) {
     std::uint64_t seen_data = 0;
+    std::uint64_t appended = 0;
+    bool check_passed = false;
     {
       std::lock_guard lock(mutex_);
       if (abandoned_) co_return std::nullopt;
       seen_data = data_generation_;
+      appended = next_seq_;
+      check_passed = read_next_ < next_seq_;
     }
+    // Taken before the read: if the read finds nothing, every frame committed by then was read, and gaps
+    // (appends whose sync failed) are passed too.
+    const std::uint64_t committed = check_passed ? storage_->stats().committed_seq : 0;
     std::shared_ptr<const Batch> recent;
     // A payload read from disk goes straight into the buffer the decoded batch keeps.
     std::unique_ptr<char[]> buffer;
@@ -268,8 +408,11 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       bool delivered = false;
       {
         std::lock_guard lock(mutex_);
+        read_next_ = std::max(read_next_, frame_.seq + 1);
         unacked_.insert(frame_.seq);
         delivered = acked_.contains(frame_.seq);
+        // The frame of a held batch the sink has in flight: passed now, acknowledged with that batch.
+        if (!delivered && written_in_flight_.contains(frame_.seq)) continue;
       }
       if (delivered) {  // read again after `redeliver`, but acknowledged before it: not delivered twice
         Delivery skip;
@@ -304,10 +447,22 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
       d.batch = std::make_shared<const Batch>(std::move(*batch));
       co_return d;
     }
-    // Nothing to read for now. Closed means every push has returned and `close` made them all visible.
+    // Nothing on disk to read: a held batch comes next, once every frame appended before it was read.
     {
       std::lock_guard lock(mutex_);
-      if (closed_) co_return std::nullopt;
+      if (check_passed && committed >= appended) read_next_ = std::max(read_next_, appended);
+      if (read_next_ >= next_seq_ && !waiting_.empty()) {
+        Held h = std::move(waiting_.front());
+        waiting_.pop_front();
+        const std::uint64_t id = h.id;
+        Delivery d;
+        d.sequence = kHeldBit | id;
+        d.batch = h.batch;
+        in_flight_.emplace(id, std::move(h));
+        co_return d;
+      }
+      // Closed means every push has returned and `close` made them all visible.
+      if (closed_ && waiting_.empty()) co_return std::nullopt;
     }
     co_await data_waiters_.wait(mutex_,
                                 [&] { return data_generation_ != seen_data || closed_ || abandoned_; });
@@ -330,9 +485,24 @@ bool DiskChannel::take_recent(std::uint64_t seq, std::shared_ptr<const Batch>& t
 
 void DiskChannel::ack(Delivery delivery) {
   std::optional<std::uint64_t> advance_to;
+  Held done;  // released after the lock: the last reference to its AckGroup runs the source's finalizer
   {
     std::lock_guard lock(mutex_);
-    acked_.insert(delivery.sequence);
+    std::uint64_t seq = delivery.sequence;
+    if (seq & kHeldBit) {
+      auto it = in_flight_.find(seq & ~kHeldBit);
+      if (it == in_flight_.end()) return;  // abandoned meanwhile
+      done = std::move(it->second);
+      in_flight_.erase(it);
+      held_bytes_ -= done.bytes;
+      held_bytes_gauge_.set(static_cast<std::int64_t>(held_bytes_));
+      room_waiters_.notify_all();
+      if (done.written_seq == 0) return;
+      // Written after all while in flight: its frame is passed like any acknowledged one.
+      seq = done.written_seq;
+      written_in_flight_.erase(seq);
+    }
+    acked_.insert(seq);
     // The cursor moves over the longest run of acknowledged batches from the oldest one not yet acknowledged.
     while (!unacked_.empty() && acked_.contains(*unacked_.begin())) {
       advance_to = *unacked_.begin();
@@ -353,11 +523,31 @@ void DiskChannel::redeliver() {
   {
     std::lock_guard lock(mutex_);
     for (auto seq : unacked_)
-      if (!acked_.contains(seq)) ++again;
+      if (!acked_.contains(seq) && !written_in_flight_.contains(seq)) ++again;
     // Read again from the oldest unacknowledged frame; those acknowledged since stay in `acked_`.
     unacked_.clear();
+    // Held batches in flight go back to the front of the queue; those written after all are read again
+    // from their frames.
+    for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) {
+      ++again;
+      if (it->second.written_seq != 0) {
+        written_in_flight_.erase(it->second.written_seq);
+        held_bytes_ -= it->second.bytes;
+      } else {
+        waiting_.push_front(std::move(it->second));
+      }
+    }
+    in_flight_.clear();
+    room_waiters_.notify_all();
   }
   reader_->rewind();  // not under mutex_: the reader's lock comes first (take_recent)
+  {
+    // Frames from the reader's position on are read again before any held batch is handed out.
+    const auto stats = storage_->stats();
+    std::lock_guard lock(mutex_);
+    for (const auto& r : stats.readers)
+      if (r.name == kReaderName) read_next_ = r.acked_next_seq;
+  }
   redelivered_.add(again);
 }
 
@@ -374,39 +564,83 @@ void DiskChannel::close() {
 }
 
 std::size_t DiskChannel::abandon() {
+  std::vector<std::shared_ptr<AckGroup>> failed;
   std::lock_guard lock(mutex_);
   closed_ = true;
   abandoned_ = true;
   recent_.clear();
   recent_bytes_ = 0;
+  failed = drop_held_locked();
   space_waiters_.notify_all();
   data_waiters_.notify_all();
-  // What is left stays on disk for the next start: nothing is lost.
+  room_waiters_.notify_all();
+  // What is left stays on disk for the next start, and the sources of held batches read them again: nothing
+  // is lost.
   return 0;
 }
 
+std::vector<std::shared_ptr<AckGroup>> DiskChannel::drop_held_locked() {
+  std::vector<std::shared_ptr<AckGroup>> acks;
+  for (Held& h : waiting_)
+    if (h.ack) acks.push_back(std::move(h.ack));
+  for (auto& [id, h] : in_flight_)
+    if (h.ack) acks.push_back(std::move(h.ack));
+  for (auto& a : acks)
+    a->fail();
+  waiting_.clear();
+  in_flight_.clear();
+  written_in_flight_.clear();
+  held_bytes_ = 0;
+  return acks;
+}
+
 std::uint64_t DiskChannel::bytes() const {
-  return storage_ ? storage_->stats().retained_bytes : 0;
+  std::uint64_t held = 0;
+  {
+    std::lock_guard lock(mutex_);
+    held = held_bytes_;
+  }
+  return held + (storage_ ? storage_->stats().retained_bytes : 0);
 }
 
 void DiskChannel::update_gauges() {
   if (!storage_) return;
   const auto stats = storage_->stats();
-  bytes_gauge_.set(static_cast<std::int64_t>(stats.retained_bytes));
+  std::size_t held_bytes = 0;
+  std::uint64_t held_batches = 0;
+  {
+    std::lock_guard lock(mutex_);
+    held_bytes = held_bytes_;
+    held_batches = held_batches_locked();
+  }
+  bytes_gauge_.set(static_cast<std::int64_t>(stats.retained_bytes + held_bytes));
+  held_bytes_gauge_.set(static_cast<std::int64_t>(held_bytes));
   segments_gauge_.set(static_cast<std::int64_t>(stats.segments));
   for (const auto& r : stats.readers) {
     if (r.name != kReaderName) continue;
-    lag_gauge_.set(static_cast<std::int64_t>(r.lag_frames));
+    lag_gauge_.set(static_cast<std::int64_t>(r.lag_frames + held_batches));
     lag_bytes_gauge_.set(static_cast<std::int64_t>(r.lag_bytes));
   }
 }
 
+std::uint64_t DiskChannel::held_batches_locked() const {
+  std::uint64_t held = waiting_.size();
+  for (const auto& [id, h] : in_flight_)
+    if (h.written_seq == 0) ++held;  // the others are counted by their frames
+  return held;
+}
+
 std::uint64_t DiskChannel::pending_batches() const {
-  if (!storage_) return 0;
-  for (const auto& r : storage_->stats().readers) {
-    if (r.name == kReaderName) return r.lag_frames;
+  std::uint64_t held = 0;
+  {
+    std::lock_guard lock(mutex_);
+    held = held_batches_locked();
   }
-  return 0;
+  if (!storage_) return held;
+  for (const auto& r : storage_->stats().readers) {
+    if (r.name == kReaderName) return held + r.lag_frames;
+  }
+  return held;
 }
 
 }  // namespace pyrolog

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -33,6 +35,16 @@ namespace pyrolog {
 //   and an eighth of max_bytes), and handed to the sink as it is when its frame comes up: no read, CRC check
 //   or decode. The frame is written and made durable all the same; only the way back is shortened. Batches
 //   that do not fit are read from disk as usual, and after a restart everything is.
+// - Held batches (`hold`): a batch whose source keeps its data until acknowledged (it carries an AckGroup:
+//   tail, spool_dir, kafka) is not written while the sink keeps up. It waits in memory, within the same
+//   memory as the recent batches, and its source is acknowledged when the sink delivered it; a crash loses
+//   nothing, because the source reads it again. It is written after all ("spilled") when the sink has not
+//   taken it within `hold`, when the sink has held it unacknowledged for longer than that, or when frames on
+//   disk are still unread (the sink is behind: new batches queue behind them on disk). When the held batches
+//   fill their memory, the source waits up to `hold` for the sink to free some before it writes ahead.
+//   Batches without an AckGroup (network sources, which cannot send their data again) are written at once, as
+//   before. Order: held batches are handed out only once every frame appended before them was read, and
+//   spilled ones are written before any later batch.
 // - Frames are encoded into buffers kept between pushes (one per push in progress, a few kept spare), so
 //   encoding one costs neither an allocation nor zeroing its room.
 // - A frame that cannot be decoded (it passed its CRC, so this means a bug or a foreign writer) is skipped,
@@ -57,6 +69,40 @@ class DiskChannel final : public Channel {
   std::uint64_t pending_batches() const override;
 
  private:
+  using Clock = std::chrono::steady_clock;
+  // Delivery::sequence of a held batch: its id with this bit set (frame sequence numbers never reach it).
+  static constexpr std::uint64_t kHeldBit = std::uint64_t{1} << 63;
+
+  // A batch held in memory instead of written; its source's AckGroup is released when the sink acknowledges
+  // it, or, once it is written after all, when its frame is durable.
+  struct Held {
+    std::uint64_t id = 0;
+    std::shared_ptr<const Batch> batch;
+    std::shared_ptr<AckGroup> ack;
+    std::size_t bytes = 0;
+    std::size_t events = 0;
+    Clock::time_point since{};
+    std::uint64_t written_seq = 0;  // in flight and written after all: its frame (the reader skips it)
+  };
+
+  // Appends the batch's frame, waiting while the channel is full or cannot write (`when_full`). False when it
+  // was not stored (dropped, or the channel closed; the AckGroup is failed then).
+  Awaitable<bool> write_frame(std::shared_ptr<const Batch> batch, std::shared_ptr<AckGroup> ack,
+                              std::size_t events);
+  // Writes every waiting held batch, in order, before the caller writes its own; one spill at a time.
+  Awaitable<void> spill_waiting();
+  // Writes the held batches the sink has kept unacknowledged for longer than `hold`, once each, without
+  // waiting: their sources are then acknowledged when the frame is durable. Errors leave them held.
+  void write_through_overdue();
+  // Under mutex_: may a new batch be held (nothing spilling, every appended frame read, nothing overdue)?
+  bool may_hold_locked(Clock::time_point now) const;
+  bool held_fits_locked(std::size_t bytes) const {
+    return held_bytes_ + recent_bytes_ + bytes <= recent_limit_;
+  }
+  // Held batches not written: waiting, or in flight.
+  std::uint64_t held_batches_locked() const;
+  // Fails the AckGroups of every unwritten held batch and forgets them all (abandon, destruction).
+  std::vector<std::shared_ptr<AckGroup>> drop_held_locked();
   void update_gauges();
   // The reader's question "is frame `seq` in memory?": takes that batch into `taken` if so, and forgets
   // batches of frames the reader has passed. Runs under the reader's lock.
@@ -77,6 +123,9 @@ class DiskChannel final : public Channel {
   Counter& from_memory_;
   Counter& from_disk_;
   Counter& redelivered_;
+  Counter& held_;
+  Counter& spilled_;
+  Gauge& held_bytes_gauge_;
   log::RateLimit full_log_;
   log::RateLimit error_log_;
 
@@ -84,7 +133,7 @@ class DiskChannel final : public Channel {
   std::unique_ptr<channel::Reader> reader_;
   channel::Frame frame_;  // reused for every read; touched by the sink's strand only
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   bool closed_ = false;
   bool abandoned_ = false;
   std::uint64_t space_generation_ = 0;  // bumped by the storage's space-available callback
@@ -97,6 +146,17 @@ class DiskChannel final : public Channel {
   WaitQueue space_waiters_;
   WaitQueue data_waiters_;
   std::vector<ByteBuffer> spare_frames_;
+
+  const Clock::duration hold_;
+  std::deque<Held> waiting_;                   // held, not yet taken by the sink; oldest first
+  std::map<std::uint64_t, Held> in_flight_;    // held, taken by the sink, not yet acknowledged; by id
+  std::set<std::uint64_t> written_in_flight_;  // frames of in-flight held batches: read past, not delivered
+  std::size_t held_bytes_ = 0;                 // waiting and in flight
+  std::uint64_t next_held_id_ = 0;
+  std::uint64_t next_seq_ = 0;   // after the last frame this channel appended (or found at open)
+  std::uint64_t read_next_ = 0;  // after the last frame the reader returned (or the reader's position)
+  bool spilling_ = false;
+  WaitQueue room_waiters_;  // pushes waiting for held memory, or for a spill to finish
 };
 
 }  // namespace pyrolog

@@ -9,11 +9,13 @@ import threading
 import time
 from collections import Counter
 
-from agent_process import count_lines, wait_until
+from agent_process import count_lines, metric_sum, wait_until
 from test_kafka_support import access_line, seq_of
 
 CONFIG = """
 data_dir: {dir}/state
+http:
+  address: 127.0.0.1:0
 sources:
   orders:
     type: kafka
@@ -70,19 +72,29 @@ def test_kafka_to_file_with_the_agent_killed_twice(agents, tmp_path, kafka_broke
     out = tmp_path / "out.log"
     agent = agents(CONFIG.format(dir=tmp_path, bootstrap=kafka_broker.bootstrap, topic=topic))
     producer = PacedProducer(kafka_broker.bootstrap, topic, total, rate)
+    def complete_lines() -> list[bytes]:
+        data = out.read_bytes() if out.exists() else b""  # the sink may be half-way through a line
+        return data[:data.rfind(b"\n") + 1].splitlines()
+
     written_before = 0
+    produced_at_start = 0
     for kill in (1, 2):
         wait_until(lambda: producer.written >= kill * total // 3, 60, f"a third more produced before kill {kill}")
-        # Mid-stream: the agent (restarted, for the second kill) has written lines since the last kill. On a
-        # slow machine joining the group can take longer than producing a third did, so this is waited for.
+        # Mid-stream: the agent (restarted, for the second kill) has written lines since the last kill, has
+        # caught up with what was produced while it was down, and has committed offsets since. Joining the group
+        # takes seconds, and that backlog is then read in a burst, faster than a commit interval: a kill inside
+        # the burst makes the whole backlog "unacknowledged", which the bound below does not measure.
         wait_until(lambda: count_lines(out) > written_before, 60, f"lines written before kill {kill}")
+        wait_until(lambda: len({seq_of(line) for line in complete_lines()}) >= produced_at_start, 60,
+                   f"the backlog written before kill {kill}")
+        http = agent.listening_port("http")
+        commits = metric_sum(http, "pyrolog_kafka_commits_total")
+        wait_until(lambda: metric_sum(http, "pyrolog_kafka_commits_total") > commits, 60,
+                   f"a commit after the backlog, before kill {kill}")
         written_before = count_lines(out)
         agent.restart_after_kill()
+        produced_at_start = producer.written
     producer.join()
-
-    def complete_lines() -> list[bytes]:
-        data = out.read_bytes()  # the sink may be half-way through writing the last line
-        return data[:data.rfind(b"\n") + 1].splitlines()
 
     wait_until(lambda: len({seq_of(line) for line in complete_lines()}) >= total, 120, "every message in the file")
     assert agent.stop() == 0

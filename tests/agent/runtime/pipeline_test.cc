@@ -734,6 +734,56 @@ sinks:
   }
 }
 
+TEST(PipelineThreads, DiskChannelsHoldAndWriteOnWorkerThreads) {
+  // Two sources into two disk channels: one holds batches for its sink (a `hold` long enough for all of
+  // them), one writes them ahead once they wait a millisecond, so holds, spills and write-throughs race with
+  // the sinks. Every event arrives once, and every batch is acknowledged.
+  const std::string prefix = testing::unique_probe_name();
+  const auto dir = std::filesystem::temp_directory_path() / ("pyrolog-threads-" + prefix);
+  const auto stopped =
+      run_on_threads(R"(data_dir: )" + dir.string() + R"(
+sources:
+  one:
+    type: test_source
+    probe: ${P}-one
+    batches: 40
+    events: 200
+  two:
+    type: test_source
+    probe: ${P}-two
+    batches: 40
+    events: 200
+sinks:
+  a:
+    type: test_sink
+    probe: ${P}-a
+    inputs: [one, two]
+    channel: {type: disk, sync: never, max_bytes: 4MiB}
+  b:
+    type: test_sink
+    probe: ${P}-b
+    inputs: [one, two]
+    channel: {type: disk, sync: never, hold: 1ms}
+)",
+                     prefix, [&] {
+                       for (const char* source : {"one", "two"}) {
+                         EXPECT_TRUE(probe(prefix + "-" + source).wait([](const ProbeState& s) {
+                           return s.acks.size() == 40;
+                         })) << source;
+                       }
+                     });
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(stopped.drained);
+  EXPECT_EQ(stopped.lost_events, 0u);
+  for (const char* source : {"one", "two"}) {
+    auto acks = probe(prefix + "-" + source).snapshot().acks;  // in the order the sinks finished them
+    std::sort(acks.begin(), acks.end());
+    EXPECT_EQ(acks, all_ok(40)) << source;
+  }
+  for (const char* sink : {"a", "b"})
+    EXPECT_EQ(probe(prefix + "-" + sink).snapshot().events_received(), 16000u) << sink;
+}
+
 TEST(PipelineThreads, AFailedSinkIsReplacedOnWorkerThreads) {
   // The sink fails once mid-stream while the source keeps pushing into a small channel; every event arrives
   // once, every batch is acknowledged.
