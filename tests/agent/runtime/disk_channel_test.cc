@@ -106,6 +106,7 @@ class DiskChannelTest : public ::testing::Test {
   asio::io_context io_;
   MetricsRegistry registry_;
   ComponentMetrics metrics_{registry_, "out", "sink", "test"};
+  AckRecord source_;  // outlives the channel, which fails what it still holds when it goes
   std::unique_ptr<DiskChannel> channel_;
 };
 
@@ -148,7 +149,7 @@ ChannelConfig holding(std::chrono::milliseconds hold, std::uint64_t max_bytes = 
 TEST_F(DiskChannelTest, AHeldBatchIsDeliveredWithoutBeingWritten) {
   const auto config = holding(std::chrono::seconds(60));
   open(config);
-  AckRecord source;
+  AckRecord& source = source_;
   push("a", &source);
   EXPECT_EQ(held(), 1u);
   EXPECT_EQ(channel_->pending_batches(), 1u);
@@ -167,7 +168,7 @@ TEST_F(DiskChannelTest, AHeldBatchIsDeliveredWithoutBeingWritten) {
 // are held again.
 TEST_F(DiskChannelTest, BatchesQueueBehindUnreadFrames) {
   open(holding(std::chrono::seconds(60)));
-  AckRecord source;
+  AckRecord& source = source_;
   push("network");
   push("tail", &source);
   EXPECT_EQ(held(), 0u);
@@ -187,7 +188,7 @@ TEST_F(DiskChannelTest, BatchesQueueBehindUnreadFrames) {
 TEST_F(DiskChannelTest, AHeldBatchNotTakenWithinHoldIsWrittenFirst) {
   const auto config = holding(std::chrono::milliseconds(1));
   open(config);
-  AckRecord source;
+  AckRecord& source = source_;
   push("a", &source);
   EXPECT_EQ(held(), 1u);
   let_pass(std::chrono::milliseconds(2));
@@ -202,7 +203,7 @@ TEST_F(DiskChannelTest, AHeldBatchNotTakenWithinHoldIsWrittenFirst) {
 TEST_F(DiskChannelTest, AHeldBatchInFlightPastHoldIsWrittenAndNotDeliveredTwice) {
   const auto config = holding(std::chrono::milliseconds(1));
   open(config);
-  AckRecord source;
+  AckRecord& source = source_;
   push("a", &source);
   std::optional<Delivery> a, b;
   EXPECT_EQ(pop(a), "a");
@@ -221,7 +222,7 @@ TEST_F(DiskChannelTest, AHeldBatchInFlightPastHoldIsWrittenAndNotDeliveredTwice)
 // is written.
 TEST_F(DiskChannelTest, HeldBatchesFullWaitForTheSink) {
   open(holding(std::chrono::seconds(60), 4 * 1024 * 1024));  // room for 512KiB of held batches
-  AckRecord source;
+  AckRecord& source = source_;
   const std::string big(200 * 1024, 'x');
   push(batch_of("1" + big, &source));
   push(batch_of("2" + big, &source));
@@ -241,7 +242,7 @@ TEST_F(DiskChannelTest, HeldBatchesFullWaitForTheSink) {
 TEST_F(DiskChannelTest, HeldBatchesFullAreWrittenAfterHold) {
   const auto config = holding(std::chrono::milliseconds(20), 4 * 1024 * 1024);
   open(config);
-  AckRecord source;
+  AckRecord& source = source_;
   const std::string big(200 * 1024, 'x');
   push(batch_of("1" + big, &source));
   push(batch_of("2" + big, &source));
@@ -257,7 +258,7 @@ TEST_F(DiskChannelTest, HeldBatchesFullAreWrittenAfterHold) {
 // A failed sink's replacement gets the held batches the failed one took again, first.
 TEST_F(DiskChannelTest, RedeliverHandsOutHeldBatchesAgain) {
   open(holding(std::chrono::seconds(60)));
-  AckRecord source;
+  AckRecord& source = source_;
   push("a", &source);
   push("b", &source);
   std::optional<Delivery> a, b;
@@ -277,7 +278,7 @@ TEST_F(DiskChannelTest, RedeliverHandsOutHeldBatchesAgain) {
 // so do those left when the channel goes away.
 TEST_F(DiskChannelTest, UndeliveredHeldBatchesFailTheirSource) {
   open(holding(std::chrono::seconds(60)));
-  AckRecord source;
+  AckRecord& source = source_;
   push("a", &source);
   push("b", &source);
   std::optional<Delivery> a;
