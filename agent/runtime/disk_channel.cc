@@ -369,17 +369,17 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
   for (;;) {
     std::uint64_t seen_data = 0;
     std::uint64_t appended = 0;
-    bool check_passed = false;
+    bool maybe_behind = false;
     {
       std::lock_guard lock(mutex_);
       if (abandoned_) co_return std::nullopt;
       seen_data = data_generation_;
       appended = next_seq_;
-      check_passed = read_next_ < next_seq_;
+      maybe_behind = read_next_ < next_seq_;
     }
     // Taken before the read: if the read finds nothing, every frame committed by then was read, and gaps
     // (appends whose sync failed) are passed too.
-    const std::uint64_t committed = check_passed ? storage_->stats().committed_seq : 0;
+    const std::uint64_t committed = maybe_behind ? storage_->stats().committed_seq : 0;
     std::shared_ptr<const Batch> recent;
     // A payload read from disk goes straight into the buffer the decoded batch keeps.
     std::unique_ptr<char[]> buffer;
@@ -450,7 +450,7 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
     // Nothing on disk to read: a held batch comes next, once every frame appended before it was read.
     {
       std::lock_guard lock(mutex_);
-      if (check_passed && committed >= appended) read_next_ = std::max(read_next_, appended);
+      if (maybe_behind && committed >= appended) read_next_ = std::max(read_next_, appended);
       if (read_next_ >= next_seq_ && !waiting_.empty()) {
         Held h = std::move(waiting_.front());
         waiting_.pop_front();

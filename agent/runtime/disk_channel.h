@@ -39,12 +39,12 @@ namespace pyrolog {
 //   tail, spool_dir, kafka) is not written while the sink keeps up. It waits in memory, within the same
 //   memory as the recent batches, and its source is acknowledged when the sink delivered it; a crash loses
 //   nothing, because the source reads it again. It is written after all ("spilled") when the sink has not
-//   taken it within `hold`, when the sink has held it unacknowledged for longer than that, or when frames on
-//   disk are still unread (the sink is behind: new batches queue behind them on disk). When the held batches
-//   fill their memory, the source waits up to `hold` for the sink to free some before it writes ahead.
-//   Batches without an AckGroup (network sources, which cannot send their data again) are written at once, as
-//   before. Order: held batches are handed out only once every frame appended before them was read, and
-//   spilled ones are written before any later batch.
+//   taken it within `hold`, when it is still unacknowledged `hold` after it came (the sink has it), or when
+//   frames on disk are still unread (the sink is behind: new batches queue behind them on disk). When the
+//   held batches fill their memory, the source waits up to `hold` for the sink to free some before it writes
+//   ahead. Batches without an AckGroup (network sources, which cannot send their data again) are written at
+//   once, as before. Order: held batches are handed out only once every frame appended before them was read,
+//   and spilled ones are written before any later batch.
 // - Frames are encoded into buffers kept between pushes (one per push in progress, a few kept spare), so
 //   encoding one costs neither an allocation nor zeroing its room.
 // - A frame that cannot be decoded (it passed its CRC, so this means a bug or a foreign writer) is skipped,
@@ -91,7 +91,7 @@ class DiskChannel final : public Channel {
                               std::size_t events);
   // Writes every waiting held batch, in order, before the caller writes its own; one spill at a time.
   Awaitable<void> spill_waiting();
-  // Writes the held batches the sink has kept unacknowledged for longer than `hold`, once each, without
+  // Writes the held batches the sink has and has not acknowledged `hold` after they came, once each, without
   // waiting: their sources are then acknowledged when the frame is durable. Errors leave them held.
   void write_through_overdue();
   // Under mutex_: may a new batch be held (nothing spilling, every appended frame read, nothing overdue)?
