@@ -67,11 +67,14 @@ class PacedProducer:
 
 def test_kafka_to_file_with_the_agent_killed_twice(agents, tmp_path, kafka_broker):
     topic = "to-file"
-    total, rate = 30000, 2000
+    # 20 s of traffic: the second kill (after the group gave the partitions back, seconds after the first)
+    # still comes while messages arrive, so commits go on after the backlog.
+    total, rate = 40000, 2000
     kafka_broker.create_topic(topic, partitions=3)
     out = tmp_path / "out.log"
     agent = agents(CONFIG.format(dir=tmp_path, bootstrap=kafka_broker.bootstrap, topic=topic))
     producer = PacedProducer(kafka_broker.bootstrap, topic, total, rate)
+
     def complete_lines() -> list[bytes]:
         data = out.read_bytes() if out.exists() else b""  # the sink may be half-way through a line
         return data[:data.rfind(b"\n") + 1].splitlines()
