@@ -681,10 +681,17 @@ Pipeline::StopResult run_on_threads(const std::string& yaml, const std::string& 
   return stopped->value().value_or(Pipeline::StopResult{false, 0});
 }
 
+// Waits until the test sources `one` and `two` of `prefix` heard `n` acknowledgements each.
+void wait_for_acks(const std::string& prefix, std::size_t n) {
+  for (const char* source : {"one", "two"}) {
+    EXPECT_TRUE(probe(prefix + "-" + source).wait([n](const ProbeState& s) { return s.acks.size() == n; }))
+        << source;
+  }
+}
+
 TEST(PipelineThreads, FanOutOnWorkerThreads) {
   const std::string prefix = testing::unique_probe_name();
-  const auto stopped =
-      run_on_threads(R"(sources:
+  const auto stopped = run_on_threads(R"(sources:
   one:
     type: test_source
     probe: ${P}-one
@@ -712,13 +719,7 @@ sinks:
     probe: ${P}-b
     inputs: [one, two]
 )",
-                     prefix, [&] {
-                       for (const char* source : {"one", "two"}) {
-                         EXPECT_TRUE(probe(prefix + "-" + source).wait([](const ProbeState& s) {
-                           return s.acks.size() == 40;
-                         })) << source;
-                       }
-                     });
+                                      prefix, [&] { wait_for_acks(prefix, 40); });
   EXPECT_TRUE(stopped.drained);
   EXPECT_EQ(stopped.lost_events, 0u);
   for (const char* source : {"one", "two"})
@@ -740,8 +741,7 @@ TEST(PipelineThreads, DiskChannelsHoldAndWriteOnWorkerThreads) {
   // the sinks. Every event arrives once, and every batch is acknowledged.
   const std::string prefix = testing::unique_probe_name();
   const auto dir = std::filesystem::temp_directory_path() / ("pyrolog-threads-" + prefix);
-  const auto stopped =
-      run_on_threads(R"(data_dir: )" + dir.string() + R"(
+  const auto stopped = run_on_threads(R"(data_dir: )" + dir.string() + R"(
 sources:
   one:
     type: test_source
@@ -765,13 +765,7 @@ sinks:
     inputs: [one, two]
     channel: {type: disk, sync: never, hold: 1ms}
 )",
-                     prefix, [&] {
-                       for (const char* source : {"one", "two"}) {
-                         EXPECT_TRUE(probe(prefix + "-" + source).wait([](const ProbeState& s) {
-                           return s.acks.size() == 40;
-                         })) << source;
-                       }
-                     });
+                                      prefix, [&] { wait_for_acks(prefix, 40); });
   std::filesystem::remove_all(dir);
   EXPECT_TRUE(stopped.drained);
   EXPECT_EQ(stopped.lost_events, 0u);
