@@ -3,7 +3,7 @@
 (lz4), beside a bare librdkafka producer sending the same lines with the same settings in the same run (the
 ceiling). Prints a Markdown table: events/s, MB/s, CPU seconds per GB and peak memory of each.
 
-    /usr/bin/python3 bench/kafka_bench.py [--lines 2000000] [--repetitions 2] [--pyrolog build/release/pyrolog]
+    /usr/bin/python3 bench/kafka_bench.py [--lines 2000000] [--repetitions 5] [--pyrolog build/release/pyrolog]
 
 It starts a single-node broker with the test harness (tests/harness/kafka, on free ports, stopped at the end),
 writes the lines to a file once, compiles bench/kafka_bare_producer.cc, and alternates bare and agent runs, each
@@ -11,8 +11,10 @@ into a fresh topic. The agent's time runs from its start until the topic's high 
 line (polled every 20 ms by `kafka_bare_producer watch`); its CPU time and peak memory come from /proc. The
 bare producer times itself from its first message to its last delivery report. Before each run, bare or agent,
 it writes and deletes a scratch file (`--no-warm`: not), as the suite does (bench/suite/measure.py,
-warm_memory): the broker's log and the disk channel's segments then go into memory the host has backed. See
-docs/benchmarks.md.
+warm_memory): the broker's log and the disk channel's segments then go into memory the host has backed. Each
+run also records how many seconds of CPU time the host's hypervisor stole from this virtual machine meanwhile
+(/proc/stat), printed beside each run's rate, because on a shared host that, not the program, is what makes one
+repetition of the same run 40 % slower than the next. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -179,6 +181,17 @@ def run_agent(pyrolog: str, exe: Path, bootstrap: str, topic: str, lines: Path, 
     return {"seconds": seconds, "cpu": cpu, "rss_mb": peak, "messages": n, "bytes": nbytes, **batches}
 
 
+def host_times() -> tuple[float, float]:
+    """Seconds of CPU time the host machine has spent, over all its CPUs: (idle, stolen). Stolen time is time a
+    virtual CPU was ready to run but its hypervisor ran something else; on a shared virtual machine it is what
+    makes one repetition slower than the next."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    steal = fields[7] if len(fields) > 7 else 0
+    return idle / ticks, steal / ticks
+
+
 def channel_batches(http_port: int) -> dict:
     """The disk channel's batches: held and spilled, and handed to the sink from memory or read back from disk
     ({} otherwise)."""
@@ -203,7 +216,7 @@ def row(name: str, runs: list[dict], ceiling: float | None = None) -> str:
     mbs = best["bytes"] / best["seconds"] / 1e6
     cpu_gb = best["cpu"] / (best["bytes"] / 1e9)
     share = f"{100 * eps / ceiling:.0f}%" if ceiling else "100%"
-    all_eps = ", ".join(f"{r['messages'] / r['seconds']:,.0f}" for r in runs)
+    all_eps = ", ".join(f"{r['messages'] / r['seconds']:,.0f} ({r['steal']:.2f})" for r in runs)
     return (f"| {name} | {best['seconds']:.2f} | {eps:,.0f} | {mbs:.1f} | {cpu_gb:.1f} | {best['rss_mb']:.0f} | "
             f"{share} | {all_eps} |")
 
@@ -211,7 +224,7 @@ def row(name: str, runs: list[dict], ceiling: float | None = None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=2_000_000)
-    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help=f"agent pipelines, comma-separated, of: {', '.join(VARIANTS)}")
     parser.add_argument("--pyrolog", default=str(ROOT / "build" / "release" / "pyrolog"))
@@ -240,6 +253,7 @@ def main() -> int:
                 cluster.create_topic(topic, partitions=PARTITIONS)
                 if args.warm:  # the broker's log and the channel's segments: about twice the input
                     measure.warm_memory(workdir, min(measure.WARM_MAX, 2 * nbytes))
+                idle, steal = host_times()
                 if kind == "bare":
                     r = run_bare(exe, bootstrap, topic, lines)
                     bare.append(r)
@@ -247,17 +261,25 @@ def main() -> int:
                     r = run_agent(args.pyrolog, exe, bootstrap, topic, lines, args.lines, nbytes,
                                   workdir / f"{kind}-{rep}", kind)
                     agent[kind].append(r)
+                idle_after, steal_after = host_times()
+                r["idle"], r["steal"] = idle_after - idle, steal_after - steal
                 read_back = (f", batches held {r.get('held', 0):,} (spilled {r.get('spilled', 0):,}), "
                              f"from memory {r['from_memory']:,}, from disk {r['from_disk']:,}"
                              if "from_disk" in r else "")
                 print(f"  {kind} {rep}: {r['messages'] / r['seconds']:,.0f} events/s, {r['cpu']:.1f} CPU s, "
-                      f"{r['rss_mb']:.0f} MB peak{read_back}", file=sys.stderr)
+                      f"{r['rss_mb']:.0f} MB peak, host idle {r['idle']:.2f} s, stolen {r['steal']:.2f} s"
+                      f"{read_back}", file=sys.stderr)
         ceiling = statistics.median(r["messages"] / r["seconds"] for r in bare)
-        print("| run | seconds | events/s | MB/s | CPU s per GB | peak MB | of bare | all runs, events/s |")
+        print("| run | seconds | events/s | MB/s | CPU s per GB | peak MB | of bare | all runs, events/s "
+              "(host CPU seconds stolen) |")
         print("|---|---:|---:|---:|---:|---:|---:|---|")
         print(row("bare librdkafka producer", bare))
         for v in variants:
             print(row(f"pyrolog: {VARIANTS[v][0]}", agent[v], ceiling))
+        for v in variants:
+            paired = ", ".join(f"{b['seconds'] / r['seconds']:.0%}" for b, r in zip(bare, agent[v]))
+            print(f"\n{VARIANTS[v][0]}: rate over the bare producer's in the same repetition, each repetition: "
+                  f"{paired}")
         for v in variants:
             runs = [r for r in agent[v] if "from_disk" in r]
             if runs:
