@@ -44,9 +44,9 @@ const config::OptionTable<ChannelConfig>& ChannelConfig::options() {
           "`kafka`) may wait in memory for the sink before its frame is written. A batch the sink delivers "
           "within it is never written, and its source is acknowledged on delivery; a crash loses nothing, "
           "because the source reads it again. While the sink keeps up, such a source then costs no disk "
-          "writes; when held batches fill their memory (that of the recent batches, at most 32MiB), the "
-          "source waits for the sink up to `hold`, then writes ahead. `0`: write every batch at once. "
-          "Batches of network sources are always written at once.")
+          "writes; when the held batches the sink has not taken yet fill their memory (8MiB, or max_bytes/32 "
+          "when less), the source waits up to `hold` for the sink to take some, then writes ahead. `0`: "
+          "write every batch at once. Batches of network sources are always written at once.")
         .range(0, 60'000);
     t.check("max_bytes", [](const ChannelConfig& c) -> std::optional<std::string> {
       if (c.type == ChannelType::disk && c.max_bytes.bytes < 4 * 1024 * 1024) {

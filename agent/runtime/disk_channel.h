@@ -36,15 +36,18 @@ namespace pyrolog {
 //   or decode. The frame is written and made durable all the same; only the way back is shortened. Batches
 //   that do not fit are read from disk as usual, and after a restart everything is.
 // - Held batches (`hold`): a batch whose source keeps its data until acknowledged (it carries an AckGroup:
-//   tail, spool_dir, kafka) is not written while the sink keeps up. It waits in memory, within the same
-//   memory as the recent batches, and its source is acknowledged when the sink delivered it; a crash loses
-//   nothing, because the source reads it again. It is written after all ("spilled") when the sink has not
-//   taken it within `hold`, when it is still unacknowledged `hold` after it came (the sink has it), or when
-//   frames on disk are still unread (the sink is behind: new batches queue behind them on disk). When the
-//   held batches fill their memory, the source waits up to `hold` for the sink to free some before it writes
-//   ahead. Batches without an AckGroup (network sources, which cannot send their data again) are written at
-//   once, as before. Order: held batches are handed out only once every frame appended before them was read,
-//   and spilled ones are written before any later batch.
+//   tail, spool_dir, kafka) is not written while the sink keeps up. It waits in memory, and its source is
+//   acknowledged when the sink delivered it; a crash loses nothing, because the source reads it again. It is
+//   written after all ("spilled") when the sink has not taken it within `hold`, when it is still
+//   unacknowledged `hold` after it came (the sink has it), or when frames on disk are still unread (the sink
+//   is behind: new batches queue behind them on disk). Held batches waiting to be taken have `held_limit_`
+//   bytes (a quarter of the recent batches' memory: 8 MiB by default); when they fill it, the source waits
+//   up to `hold` for the sink to take some before it writes ahead. Those the sink has taken are bounded by
+//   the sink's own window (a Kafka sink's `max_in_flight_*`), as batches it read from disk are: a source is
+//   paced by what the sink takes, not by the brokers' acknowledgements. Batches without an AckGroup (network
+//   sources, which cannot send their data again) are written at once, as before. Order: held batches are
+//   handed out only once every frame appended before them was read, and spilled ones are written before any
+//   later batch.
 // - Frames are encoded into buffers kept between pushes (one per push in progress, a few kept spare), so
 //   encoding one costs neither an allocation nor zeroing its room.
 // - A frame that cannot be decoded (it passed its CRC, so this means a bug or a foreign writer) is skipped,
@@ -97,7 +100,8 @@ class DiskChannel final : public Channel {
   // Under mutex_: may a new batch be held (nothing spilling, every appended frame read, nothing overdue)?
   bool may_hold_locked(Clock::time_point now) const;
   bool held_fits_locked(std::size_t bytes) const {
-    return held_bytes_ + recent_bytes_ + bytes <= recent_limit_;
+    // A batch larger than the whole limit is held when nothing else waits, or it could never be.
+    return waiting_.empty() || waiting_bytes_ + bytes <= held_limit_;
   }
   // Held batches not written: waiting, or in flight.
   std::uint64_t held_batches_locked() const;
@@ -142,7 +146,8 @@ class DiskChannel final : public Channel {
   std::set<std::uint64_t> acked_;       // acknowledged, waiting for the lower ones
   std::map<std::uint64_t, std::pair<std::shared_ptr<const Batch>, std::size_t>> recent_;  // seq: batch, bytes
   std::size_t recent_bytes_ = 0;
-  std::size_t recent_limit_ = 0;
+  std::size_t recent_limit_ = 0;  // batches the channel keeps in memory: recent and waiting held ones
+  std::size_t held_limit_ = 0;    // held batches waiting for the sink (part of recent_limit_)
   WaitQueue space_waiters_;
   WaitQueue data_waiters_;
   std::vector<ByteBuffer> spare_frames_;
@@ -151,7 +156,8 @@ class DiskChannel final : public Channel {
   std::deque<Held> waiting_;                   // held, not yet taken by the sink; oldest first
   std::map<std::uint64_t, Held> in_flight_;    // held, taken by the sink, not yet acknowledged; by id
   std::set<std::uint64_t> written_in_flight_;  // frames of in-flight held batches: read past, not delivered
-  std::size_t held_bytes_ = 0;                 // waiting and in flight
+  std::size_t held_bytes_ = 0;                 // waiting and in flight (the gauges)
+  std::size_t waiting_bytes_ = 0;              // waiting (against held_limit_)
   std::uint64_t next_held_id_ = 0;
   std::uint64_t next_seq_ = 0;   // after the last frame this channel appended (or found at open)
   std::uint64_t read_next_ = 0;  // after the last frame the reader returned (or the reader's position)

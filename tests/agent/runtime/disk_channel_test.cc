@@ -221,9 +221,9 @@ TEST_F(DiskChannelTest, AHeldBatchInFlightPastHoldIsWrittenAndNotDeliveredTwice)
 // When held batches fill their memory, the source waits; the sink's acknowledgement makes room, and nothing
 // is written.
 TEST_F(DiskChannelTest, HeldBatchesFullWaitForTheSink) {
-  open(holding(std::chrono::seconds(60), 4 * 1024 * 1024));  // room for 512KiB of held batches
+  open(holding(std::chrono::seconds(60), 4 * 1024 * 1024));  // room for 128KiB of held batches
   AckRecord& source = source_;
-  const std::string big(200 * 1024, 'x');
+  const std::string big(50 * 1024, 'x');
   push(batch_of("1" + big, &source));
   push(batch_of("2" + big, &source));
   auto third = spawn(io_, channel_->push(batch_of("3" + big, &source)));
@@ -231,19 +231,23 @@ TEST_F(DiskChannelTest, HeldBatchesFullWaitForTheSink) {
   EXPECT_FALSE(third->done());
   std::optional<Delivery> one;
   EXPECT_EQ(pop(one).substr(0, 1), "1");
-  channel_->ack(std::move(*one));
+  // Taken by the sink, it no longer counts against the channel's memory (the sink's window bounds it): the
+  // source goes on before the sink acknowledges it.
   EXPECT_TRUE(run_until(io_, [&] { return third->done(); }));
   EXPECT_EQ(held(), 3u);
   EXPECT_EQ(spilled(), 0u);
+  EXPECT_EQ(source.ok, 0);
+  channel_->ack(std::move(*one));
+  EXPECT_EQ(source.ok, 1);
 }
 
-// ... and when the sink frees nothing within `hold`, what is held is written, in order, and the source goes
+// ... and when the sink takes nothing within `hold`, what is held is written, in order, and the source goes
 // on.
 TEST_F(DiskChannelTest, HeldBatchesFullAreWrittenAfterHold) {
   const auto config = holding(std::chrono::milliseconds(20), 4 * 1024 * 1024);
   open(config);
   AckRecord& source = source_;
-  const std::string big(200 * 1024, 'x');
+  const std::string big(50 * 1024, 'x');
   push(batch_of("1" + big, &source));
   push(batch_of("2" + big, &source));
   push(batch_of("3" + big, &source));  // waits up to `hold`, then writes all three
@@ -253,6 +257,20 @@ TEST_F(DiskChannelTest, HeldBatchesFullAreWrittenAfterHold) {
   for (const auto& line : on_disk_after_restart(config))
     firsts.push_back(line.substr(0, 1));
   EXPECT_EQ(firsts, (std::vector<std::string>{"1", "2", "3"}));
+}
+
+// A batch larger than the held batches' whole memory is held all the same when nothing else waits, or it
+// could never be.
+TEST_F(DiskChannelTest, ABatchLargerThanTheHeldMemoryIsHeldAlone) {
+  open(holding(std::chrono::seconds(60), 4 * 1024 * 1024));  // room for 128KiB of held batches
+  AckRecord& source = source_;
+  push(batch_of("1" + std::string(600 * 1024, 'x'), &source));
+  EXPECT_EQ(held(), 1u);
+  EXPECT_EQ(spilled(), 0u);
+  std::optional<Delivery> one;
+  EXPECT_EQ(pop(one).substr(0, 1), "1");
+  channel_->ack(std::move(*one));
+  EXPECT_EQ(source.ok, 1);
 }
 
 // A failed sink's replacement gets the held batches the failed one took again, first.
