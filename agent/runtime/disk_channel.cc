@@ -94,8 +94,8 @@ void DiskChannel::open() {
   options.readers = {std::string(kReaderName)};
   recent_limit_ = static_cast<std::size_t>(std::min(kRecentBatchBytes, config_.max_bytes.bytes / 8));
   // Held batches waiting for the sink only bridge the time until it takes the next one (what it has taken is
-  // bounded by its own window), so a quarter of that memory is enough. With all of it, bench/kafka_bench.py
-  // peaked about 70 MB higher at the same rate.
+  // bounded by its own window), so a quarter of that memory is enough; with all of it, the agent of
+  // bench/kafka_bench.py peaked higher at the same rate.
   held_limit_ = recent_limit_ / 4;
   // Frames are about a quarter of the memory their batches take: commit groups of this size fit in memory
   // (above), so a sink that keeps up takes them from there.
