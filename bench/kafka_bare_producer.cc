@@ -1,6 +1,6 @@
 // The ceiling for the Kafka sink's benchmark: a bare librdkafka producer sending each line of a file as one
 // message, with the settings it is given, and waiting for every delivery report. Also a watcher that waits
-// until topics hold a number of messages (how bench/kafka_bench.py times the agent).
+// until topics hold a number of messages (how bench/kafka_bench.py times each run).
 //
 //   kafka_bare_producer produce BROKERS TOPIC FILE [property=value ...]
 //       prints {"messages":N,"bytes":B,"seconds":S,"cpu_seconds":C,"max_rss_kb":K,"failed":F}

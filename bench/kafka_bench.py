@@ -7,14 +7,15 @@ ceiling). Prints a Markdown table: events/s, MB/s, CPU seconds per GB and peak m
 
 It starts a single-node broker with the test harness (tests/harness/kafka, on free ports, stopped at the end),
 writes the lines to a file once, compiles bench/kafka_bare_producer.cc, and alternates bare and agent runs, each
-into a fresh topic. The agent's time runs from its start until the topic's high watermarks add up to every
-line (polled every 20 ms by `kafka_bare_producer watch`); its CPU time and peak memory come from /proc. The
-bare producer times itself from its first message to its last delivery report. Before each run, bare or agent,
-it writes and deletes a scratch file (`--no-warm`: not), as the suite does (bench/suite/measure.py,
-warm_memory): the broker's log and the disk channel's segments then go into memory the host has backed. Each
-run also records how many seconds of CPU time the host's hypervisor stole from this virtual machine meanwhile
-(/proc/stat), printed beside each run's rate, because on a shared host that, not the program, is what makes one
-repetition of the same run 40 % slower than the next. See docs/benchmarks.md.
+into a fresh topic. Each run's time, bare or agent, runs from the process's start until the topic's high
+watermarks add up to every line (polled every 20 ms by `kafka_bare_producer watch`); the agent's CPU time and
+peak memory come from /proc, the bare producer's from its own report, which also gives its own time (first
+message to last delivery report), printed for comparison. Before each run, bare or agent, it writes and
+deletes a scratch file (`--no-warm`: not), as the suite does (bench/suite/measure.py, warm_memory): the broker's
+log and the disk channel's segments then go into memory the host has backed. Each run also records how many
+seconds of CPU time the host's hypervisor stole from this virtual machine meanwhile (/proc/stat), printed beside
+its rate: on a shared host that is much of what makes one repetition of the same run slower than the next.
+See docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -218,8 +218,8 @@ TEST_F(DiskChannelTest, AHeldBatchInFlightPastHoldIsWrittenAndNotDeliveredTwice)
   EXPECT_TRUE(on_disk_after_restart(config).empty());
 }
 
-// When held batches fill their memory, the source waits; the sink's acknowledgement makes room, and nothing
-// is written.
+// When held batches fill their memory, the source waits; the sink taking one makes room, and nothing is
+// written.
 TEST_F(DiskChannelTest, HeldBatchesFullWaitForTheSink) {
   open(holding(std::chrono::seconds(60), 4 * 1024 * 1024));  // room for 128KiB of held batches
   AckRecord& source = source_;
