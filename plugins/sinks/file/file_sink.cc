@@ -53,12 +53,19 @@ FileSink::FileSink(const FileSinkConfig& config)
     : config_(config),
       encoder_(config.encoding, config.except_fields),
       file_(config.path,
-            RollingFilePolicy{config.roll_bytes.bytes, config.roll_interval, config.max_files, config.sync}) {
-}
+            RollingFilePolicy{config.roll_bytes.bytes, config.roll_interval, config.max_files, config.sync,
+                              config.compression == FileCompression::gzip ? find_complete_gzip_members_end
+                                                                          : find_complete_lines_end}) {}
 
-void FileSink::open(SinkContext&) {
+void FileSink::open(SinkContext& ctx) {
   if (auto ec = file_.open()) {
     throw std::runtime_error(fmt::format("cannot open {}: {}", config_.path, ec.message()));
+  }
+  if (file_.cut_at_open() > 0) {
+    log::warn(ctx.name(),
+              "cut {} bytes off the end of {}: part of a batch that was being written when the agent "
+              "stopped (a crash); that batch was not acknowledged, so it is delivered again",
+              file_.cut_at_open(), config_.path);
   }
 }
 
@@ -169,8 +176,10 @@ namespace {
     "A batch is acknowledged once written whole (and, with `sync: true`, synced). When a write fails, for "
     "instance on a full disk, what part of the batch was written is cut off again and the write is retried "
     "with backoff; the channel fills meanwhile, and with `when_full: block` the sources stop reading. "
-    "Nothing is lost and nothing is written twice. See [the file sink's page](../../sinks/file.md) for how "
-    "it writes and rolls.");
+    "Nothing is lost and nothing is written twice. After a crash, the half-written line (or gzip member) at "
+    "the end of the file is cut off and its batch written again. See [the file sink's "
+    "page](../../sinks/file.md) for "
+    "how it writes, rolls and recovers.");
 }  // namespace
 
 }  // namespace pyrolog

@@ -44,13 +44,30 @@ std::error_code RollingFile::open() {
   std::error_code ec;
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
   if (ec) return ec;
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) return last_error();
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) return last_error();
+  if (::fstat(fd_, &st) != 0) return fail_open(last_error());
   size_ = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t end = size_;
+  if (size_ > 0) {
+    if (auto find_ec = policy_.find_complete_end(fd_, size_, end)) return fail_open(find_ec);
+  }
+  if (end < size_) {
+    // A crash left a record half-written (its batch was not acknowledged, so it comes again): cut it off, or
+    // the next record would run on from it.
+    if (::ftruncate(fd_, static_cast<off_t>(end)) != 0) return fail_open(last_error());
+    cut_at_open_ += size_ - end;
+    size_ = end;
+  }
   opened_at_ = std::chrono::steady_clock::now();
   return {};
+}
+
+std::error_code RollingFile::fail_open(std::error_code ec) {
+  ::close(fd_);
+  fd_ = -1;
+  return ec;
 }
 
 bool RollingFile::cut_back() {

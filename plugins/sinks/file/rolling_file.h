@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/complete_lines.h"
+
 namespace pyrolog {
 
 struct RollingFilePolicy {
@@ -16,13 +18,18 @@ struct RollingFilePolicy {
   std::chrono::milliseconds roll_interval{0};  // 0: never by time
   std::uint32_t max_files = 0;                 // rolled files kept; 0: all
   bool sync = false;                           // fdatasync after every append
+  // Where the last complete record of the file ends (by default, its last line): open() cuts off what
+  // follows, a record a crash left half-written.
+  std::error_code (*find_complete_end)(int fd, std::uint64_t size,
+                                       std::uint64_t& end) = find_complete_lines_end;
 };
 
 // An append-only file at `path` that rolls: the full file is renamed to `path.YYYYMMDDTHHMMSSZ` (with `-N`
 // when that name exists), a new one is started, and the oldest rolled files beyond `max_files` are deleted.
 // An append is all or nothing: when a write fails halfway, the file is cut back to where it was, so a retry
-// does not duplicate a partial batch, and the file is closed, so the retry opens the path anew. Not
-// thread-safe: one owner.
+// does not duplicate a partial batch, and the file is closed, so the retry opens the path anew. A crash in
+// the middle of an append can still leave a record half-written; open() cuts it off. Not thread-safe: one
+// owner.
 class RollingFile {
  public:
   RollingFile(std::filesystem::path path, RollingFilePolicy policy);
@@ -30,8 +37,10 @@ class RollingFile {
   RollingFile(const RollingFile&) = delete;
   RollingFile& operator=(const RollingFile&) = delete;
 
-  // Creates the directory and opens (or continues) the active file.
+  // Creates the directory and opens (or continues) the active file, cutting off a record left half-written.
   std::error_code open();
+  // The bytes open() has cut off so far.
+  std::uint64_t cut_at_open() const { return cut_at_open_; }
   // Appends `data` whole, rolling first if the size or age limit says so.
   std::error_code append(std::string_view data);
 
@@ -58,6 +67,8 @@ class RollingFile {
 
  private:
   std::error_code roll();
+  // Closes the file open() could not finish opening; returns `ec`.
+  std::error_code fail_open(std::error_code ec);
   std::error_code write_all(std::string_view data);
   // Cuts the file back to where the batch began; false if that failed.
   bool cut_back();
@@ -71,6 +82,7 @@ class RollingFile {
   RollingFilePolicy policy_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  std::uint64_t cut_at_open_ = 0;
   std::uint64_t batch_start_ = 0;  // size_ when the batch being written began
   std::chrono::steady_clock::time_point opened_at_{};
 };

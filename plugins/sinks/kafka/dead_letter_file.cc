@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/complete_lines.h"
 #include "codec/json_writer.h"
 
 namespace pyrolog {
@@ -17,9 +18,28 @@ std::error_code DeadLetterFile::open() {
   std::error_code ec;
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
   if (ec) return ec;
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) return {errno, std::generic_category()};
-  return {};
+  // A crash in the middle of a write can leave a line half-written: cut it off, or the next line would run on
+  // from it. Its message was not acknowledged, so it is refused and written here again.
+  struct stat st {};
+  std::uint64_t end = 0;
+  std::error_code result;
+  if (::fstat(fd_, &st) != 0) {
+    result = {errno, std::generic_category()};
+  } else if (st.st_size > 0 &&
+             !(result = find_complete_lines_end(fd_, static_cast<std::uint64_t>(st.st_size), end)) &&
+             end < static_cast<std::uint64_t>(st.st_size)) {
+    if (::ftruncate(fd_, static_cast<off_t>(end)) != 0)
+      result = {errno, std::generic_category()};
+    else
+      cut_at_open_ += static_cast<std::uint64_t>(st.st_size) - end;
+  }
+  if (result) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  return result;
 }
 
 std::string DeadLetterFile::format(const DeadLetterRecord& r) {

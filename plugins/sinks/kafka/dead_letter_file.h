@@ -34,8 +34,10 @@ class DeadLetterFile {
   DeadLetterFile(const DeadLetterFile&) = delete;
   DeadLetterFile& operator=(const DeadLetterFile&) = delete;
 
-  // Creates the directory and opens the file for appending.
+  // Creates the directory and opens the file for appending, cutting off a line a crash left half-written.
   std::error_code open();
+  // The bytes open() has cut off so far.
+  std::uint64_t cut_at_open() const { return cut_at_open_; }
   std::error_code append(const DeadLetterRecord& record);
   const std::filesystem::path& path() const { return path_; }
 
@@ -45,6 +47,7 @@ class DeadLetterFile {
  private:
   std::filesystem::path path_;
   int fd_ = -1;
+  std::uint64_t cut_at_open_ = 0;
 };
 
 }  // namespace pyrolog

@@ -63,6 +63,12 @@ void KafkaSink::open(SinkContext& ctx) {
       throw std::runtime_error(
           fmt::format("cannot open the dead-letter file {}: {}", path.string(), ec.message()));
     }
+    if (dead_letter_file_->cut_at_open() > 0) {
+      log::warn(ctx.name(),
+                "cut {} bytes off the end of the dead-letter file {}: a line being written when the agent "
+                "stopped (a crash); its message was not acknowledged, so it is refused and written again",
+                dead_letter_file_->cut_at_open(), path.string());
+    }
   } else {
     // The file behind the dead-letter topic, for what that topic refuses too.
     dead_letter_file_.emplace(ctx.state_dir() / "dead-letter.jsonl");

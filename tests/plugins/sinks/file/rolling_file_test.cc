@@ -201,5 +201,41 @@ TEST_F(RollingFileTest, ABatchInPartsThatFailsIsCutBackToWhereTheBatchBegan) {
   EXPECT_EQ(read(dir_ / "out.log"), "whole\npart\n0123456789\n");
 }
 
+TEST_F(RollingFileTest, OpenCutsOffALineACrashLeftHalfWritten) {
+  // The agent was killed between two parts of a batch: the file ends inside a line. The batch was not
+  // acknowledged, so it comes again; the next line must not run on from the half-written one.
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / "out.log") << "acknowledged\nfirst part of a batch\nfil";
+  RollingFile file(dir_ / "out.log", {});
+  ASSERT_FALSE(file.open());
+  EXPECT_EQ(file.cut_at_open(), 3u);
+  EXPECT_EQ(file.size(), 35u);
+  ASSERT_FALSE(file.append("first part of a batch\nfile=170\n"));
+  EXPECT_EQ(read(dir_ / "out.log"), "acknowledged\nfirst part of a batch\nfirst part of a batch\nfile=170\n");
+}
+
+TEST_F(RollingFileTest, OpenLeavesAFileOfWholeLinesAlone) {
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / "out.log") << "a\nb\n";
+  RollingFile file(dir_ / "out.log", {});
+  ASSERT_FALSE(file.open());
+  EXPECT_EQ(file.cut_at_open(), 0u);
+  EXPECT_EQ(read(dir_ / "out.log"), "a\nb\n");
+}
+
+TEST_F(RollingFileTest, OpenUsesThePolicysRecordEnd) {
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / "out.log") << "0123456789";
+  RollingFilePolicy policy;
+  policy.find_complete_end = [](int, std::uint64_t, std::uint64_t& end) {
+    end = 4;
+    return std::error_code{};
+  };
+  RollingFile file(dir_ / "out.log", policy);
+  ASSERT_FALSE(file.open());
+  EXPECT_EQ(file.cut_at_open(), 6u);
+  EXPECT_EQ(read(dir_ / "out.log"), "0123");
+}
+
 }  // namespace
 }  // namespace pyrolog

@@ -56,6 +56,26 @@ TEST(DeadLetterFile, AppendsAndCreatesTheDirectory) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(DeadLetterFile, OpenCutsOffALineACrashLeftHalfWritten) {
+  const auto dir = std::filesystem::temp_directory_path() / ("pyrolog-dl-cut-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "dead.jsonl") << "{\"message\":\"whole\"}\n{\"mess";
+  {
+    DeadLetterFile f(dir / "dead.jsonl");
+    ASSERT_FALSE(f.open());
+    EXPECT_EQ(f.cut_at_open(), 6u);
+    DeadLetterRecord r;
+    r.topic = "t";
+    r.payload = "again";
+    ASSERT_FALSE(f.append(r));
+  }
+  const auto text = read(dir / "dead.jsonl");
+  EXPECT_EQ(text.rfind("{\"message\":\"whole\"}\n{\"time\":", 0), 0u) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DeadLetterFile, ReportsWhatCannotBeOpened) {
   DeadLetterFile f("/proc/pyrolog-cannot-write-here/dead.jsonl");
   EXPECT_TRUE(f.open());
