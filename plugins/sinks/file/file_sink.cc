@@ -177,9 +177,8 @@ namespace {
     "instance on a full disk, what part of the batch was written is cut off again and the write is retried "
     "with backoff; the channel fills meanwhile, and with `when_full: block` the sources stop reading. "
     "Nothing is lost and nothing is written twice. After a crash, the half-written line (or gzip member) at "
-    "the end of the file is cut off and its batch written again. See [the file sink's "
-    "page](../../sinks/file.md) for "
-    "how it writes, rolls and recovers.");
+    "the end of the file is cut off and its batch written again. See "
+    "[the file sink's page](../../sinks/file.md) for how it writes, rolls and recovers.");
 }  // namespace
 
 }  // namespace pyrolog

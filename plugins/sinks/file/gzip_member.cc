@@ -4,7 +4,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <stdexcept>
 #include <unistd.h>
 
