@@ -63,12 +63,7 @@ void KafkaSink::open(SinkContext& ctx) {
       throw std::runtime_error(
           fmt::format("cannot open the dead-letter file {}: {}", path.string(), ec.message()));
     }
-    if (dead_letter_file_->cut_at_open() > 0) {
-      log::warn(ctx.name(),
-                "cut {} bytes off the end of the dead-letter file {}: a line being written when the agent "
-                "stopped (a crash); its message was not acknowledged, so it is refused and written again",
-                dead_letter_file_->cut_at_open(), path.string());
-    }
+    log_dead_letter_cut();
   } else {
     // The file behind the dead-letter topic, for what that topic refuses too.
     dead_letter_file_.emplace(ctx.state_dir() / "dead-letter.jsonl");
@@ -386,10 +381,21 @@ void KafkaSink::pump_dead_letter_file() {
       dead_letter_file_retry_at_ = now_ + std::chrono::seconds(1);
       return;
     }
+    log_dead_letter_cut();  // opened on first use when a dead-letter topic is configured
     dead_letter_file_queue_.pop_front();
     metrics_->dead_letters("file").add();
     finish(m);
   }
+}
+
+void KafkaSink::log_dead_letter_cut() {
+  const std::uint64_t cut = dead_letter_file_->cut_at_open();
+  if (cut == dead_letter_cut_logged_) return;
+  log::warn(ctx_->name(),
+            "cut {} bytes off the end of the dead-letter file {}: a line being written when the agent "
+            "stopped (a crash); its message was not acknowledged, so it is refused and written again",
+            cut - dead_letter_cut_logged_, dead_letter_file_->path().string());
+  dead_letter_cut_logged_ = cut;
 }
 
 // ---- what comes back ----

@@ -79,6 +79,8 @@ class KafkaSink final : public Sink {
   // Handing messages over.
   void pump();
   void pump_dead_letter_file();
+  // Logs what the dead-letter file cut off when it was opened (see DeadLetterFile::open), once.
+  void log_dead_letter_cut();
   enum class Sent { ok, queue_full, failed };
   Sent send(Slot& slot, OutgoingMessage& m);
   Sent send_all(Slot& slot, std::set<OutgoingMessage*, MessageOrder>& queue);
@@ -102,6 +104,7 @@ class KafkaSink final : public Sink {
   SinkContext* ctx_ = nullptr;
   std::unique_ptr<KafkaSinkMetrics> metrics_;
   std::optional<DeadLetterFile> dead_letter_file_;
+  std::uint64_t dead_letter_cut_logged_ = 0;  // of dead_letter_file_->cut_at_open()
 
   Slot main_;
   Slot isolation_;
