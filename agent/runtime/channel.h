@@ -33,6 +33,9 @@ class Channel {
   // oldest, every frame read and not acknowledged when `redeliver` is called, which the pipeline does before
   // it starts a failed sink again (no delivery of the old sink may be in progress then).
   virtual void redeliver() {}
+  // Called about once a second by the agent, from none of the pipeline's strands: work that falls due with
+  // time rather than with a push or a pop.
+  virtual void tick() {}
   // No more pushes; `pop` drains what is there.
   virtual void close() = 0;
   // Stops delivering (shutdown deadline): returns how many events are left undelivered.

@@ -235,7 +235,52 @@ Awaitable<void> DiskChannel::spill_waiting() {
   room_waiters_.notify_all();
 }
 
+void DiskChannel::tick() {
+  if (hold_ == Clock::duration::zero()) return;
+  write_through_overdue();
+  spill_overdue_waiting();
+  update_gauges();
+}
+
+void DiskChannel::spill_overdue_waiting() {
+  std::deque<Held> spill;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_ || spilling_ || waiting_.empty() || Clock::now() - waiting_.front().since < hold_) return;
+    spill.swap(waiting_);
+    spilling_ = true;  // pushes wait until these are written: they go first
+    for (const Held& h : spill) {
+      held_bytes_ -= h.bytes;
+      waiting_bytes_ -= h.bytes;
+    }
+  }
+  std::size_t written = 0;
+  for (; written < spill.size(); ++written) {
+    const Held& h = spill[written];
+    ByteBuffer frame = take_frame_buffer();
+    encode_batch(*h.batch, config_.compression, frame);
+    const auto ec = try_append_frame(
+        std::span<const std::byte>(reinterpret_cast<const std::byte*>(frame.data()), frame.size()), h.batch,
+        h.ack);
+    give_back(std::move(frame));
+    if (ec) break;  // full, or cannot write: the rest wait as they were, for the next push or tick
+    spilled_.add();
+  }
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = spill.size(); i-- > written;) {
+    held_bytes_ += spill[i].bytes;
+    waiting_bytes_ += spill[i].bytes;
+    waiting_.push_front(std::move(spill[i]));
+  }
+  spilling_ = false;
+  room_waiters_.notify_all();
+}
+
 void DiskChannel::write_through_overdue() {
+  // One at a time (a push and a tick may come at once: a batch is written once), and the reader waits for it
+  // before it decides on a frame: a frame is registered as a held batch's only after try_append made it
+  // visible, and read before that, it would be delivered beside the batch.
+  std::lock_guard writing(write_through_mutex_);
   std::vector<std::pair<std::uint64_t, std::shared_ptr<const Batch>>> overdue;
   {
     std::lock_guard lock(mutex_);
@@ -261,13 +306,15 @@ void DiskChannel::write_through_overdue() {
         },
         &seq);
     give_back(std::move(frame));
-    if (ec) return;  // full, or cannot write: they stay held, and are tried again with the next push
+    if (ec) return;  // full, or cannot write: they stay held, and are tried again with the next push or tick
     spilled_.add();
     std::lock_guard lock(mutex_);
     next_seq_ = std::max(next_seq_, seq + 1);
     auto it = in_flight_.find(id);
     if (it == in_flight_.end()) {
-      acked_.insert(seq);  // delivered while it was written: the reader passes its frame
+      // Delivered while it was written, or handed back by `redeliver` (then delivered again from memory):
+      // the reader passes its frame.
+      acked_.insert(seq);
       continue;
     }
     // The frame now acknowledges the source once durable; the sink's acknowledgement moves the reader past
@@ -276,6 +323,28 @@ void DiskChannel::write_through_overdue() {
     it->second.ack.reset();
     written_in_flight_.insert(seq);
   }
+}
+
+std::error_code DiskChannel::try_append_frame(std::span<const std::byte> frame,
+                                              std::shared_ptr<const Batch> batch,
+                                              const std::shared_ptr<AckGroup>& ack) {
+  // The callback holds the source's finalizer until the frame is durable, or fails it if it never is.
+  std::uint64_t seq = 0;
+  const auto ec = storage_->try_append(
+      frame,
+      [ack](std::error_code error, std::uint64_t) {
+        if (error && ack) ack->fail();
+      },
+      &seq);
+  if (ec) return ec;
+  const std::size_t bytes = batch->byte_size();
+  std::lock_guard lock(mutex_);
+  next_seq_ = std::max(next_seq_, seq + 1);
+  if (!closed_ && recent_bytes_ + waiting_bytes_ + bytes <= recent_limit_) {
+    recent_.emplace(seq, std::make_pair(std::move(batch), bytes));
+    recent_bytes_ += bytes;
+  }
+  return {};
 }
 
 Awaitable<bool> DiskChannel::write_frame(std::shared_ptr<const Batch> batch, std::shared_ptr<AckGroup> ack,
@@ -296,24 +365,8 @@ Awaitable<bool> DiskChannel::write_frame(std::shared_ptr<const Batch> batch, std
       std::lock_guard lock(mutex_);
       seen_space = space_generation_;
     }
-    // The callback holds the source's finalizer until the frame is durable, or fails it if it never is.
-    std::uint64_t seq = 0;
-    const auto ec = storage_->try_append(
-        payload,
-        [ack](std::error_code error, std::uint64_t) {
-          if (error && ack) ack->fail();
-        },
-        &seq);
-    if (!ec) {
-      const std::size_t bytes = batch->byte_size();
-      std::lock_guard lock(mutex_);
-      next_seq_ = std::max(next_seq_, seq + 1);
-      if (!closed_ && recent_bytes_ + waiting_bytes_ + bytes <= recent_limit_) {
-        recent_.emplace(seq, std::make_pair(std::move(batch), bytes));
-        recent_bytes_ += bytes;
-      }
-      co_return true;
-    }
+    const auto ec = try_append_frame(payload, batch, ack);
+    if (!ec) co_return true;
     if (ec == channel::Errc::closed) {
       if (ack) ack->fail();
       co_return false;
@@ -414,6 +467,7 @@ Awaitable<std::optional<Delivery>> DiskChannel::pop() {
     if (*read) {
       bool delivered = false;
       {
+        std::lock_guard written(write_through_mutex_);  // a frame being written through is registered first
         std::lock_guard lock(mutex_);
         read_next_ = std::max(read_next_, frame_.seq + 1);
         unacked_.insert(frame_.seq);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ class DiskChannel final : public Channel {
   Awaitable<std::optional<Delivery>> pop() override;
   void ack(Delivery delivery) override;
   void redeliver() override;
+  // Writes held batches that are overdue (see `hold`) when no push came to do it: a source that has read
+  // everything pushes nothing, and its held batches would otherwise wait for the sink for good.
+  void tick() override;
   void close() override;
   std::size_t abandon() override;
 
@@ -92,8 +96,15 @@ class DiskChannel final : public Channel {
   // was not stored (dropped, or the channel closed; the AckGroup is failed then).
   Awaitable<bool> write_frame(std::shared_ptr<const Batch> batch, std::shared_ptr<AckGroup> ack,
                               std::size_t events);
+  // Appends `frame` (the encoded `batch`) if the storage takes it now, and keeps the batch in memory for the
+  // reader when it fits. `ack` is released when the frame is durable, or failed if it never is.
+  std::error_code try_append_frame(std::span<const std::byte> frame, std::shared_ptr<const Batch> batch,
+                                   const std::shared_ptr<AckGroup>& ack);
   // Writes every waiting held batch, in order, before the caller writes its own; one spill at a time.
   Awaitable<void> spill_waiting();
+  // The same without waiting, when the oldest waiting batch is overdue (from tick()): what cannot be written
+  // now (a full channel, an I/O error) waits on as it was.
+  void spill_overdue_waiting();
   // Writes the held batches the sink has and has not acknowledged `hold` after they came, once each, without
   // waiting: their sources are then acknowledged when the frame is durable. Errors leave them held.
   void write_through_overdue();
@@ -138,6 +149,9 @@ class DiskChannel final : public Channel {
   channel::Frame frame_;  // reused for every read; touched by the sink's strand only
 
   mutable std::mutex mutex_;
+  // Held by write_through_overdue() from before a frame is appended until it is registered; the reader takes
+  // it before mutex_ to decide on a frame it read.
+  std::mutex write_through_mutex_;
   bool closed_ = false;
   bool abandoned_ = false;
   std::uint64_t space_generation_ = 0;  // bumped by the storage's space-available callback

@@ -453,6 +453,12 @@ std::uint64_t Pipeline::channel_bytes() const {
   return n;
 }
 
+void Pipeline::tick_channels() {
+  for (const auto& node : nodes_) {
+    if (node->channel) node->channel->tick();
+  }
+}
+
 std::vector<ComponentSnapshot> Pipeline::snapshot() {
   std::vector<ComponentSnapshot> out;
   out.reserve(nodes_.size());

@@ -57,6 +57,8 @@ class Pipeline {
 
   // Every component's state and counters, for health. Thread-safe.
   std::vector<ComponentSnapshot> snapshot();
+  // Channel::tick() of every channel.
+  void tick_channels();
   // The strand of every source and sink: the watchdog posts to each and waits for all to come back.
   std::vector<Executor> executors();
 

@@ -163,7 +163,8 @@ class Agent {
       log::warn("http", "still on the previous address, {}", before.address);
   }
 
-  // Every second: health from the pipeline's state; every few seconds the systemd STATUS line.
+  // Every second: the channels' timed work, health from the pipeline's state; every few seconds the systemd
+  // STATUS line.
   Awaitable<void> monitor() {
     asio::steady_timer timer(strand_);
     std::uint64_t last_in = 0, last_out = 0;
@@ -177,6 +178,7 @@ class Agent {
           health_.reset();
           last_in = last_out = 0;
         }
+        pipeline_->tick_channels();
         const auto now = std::chrono::steady_clock::now();
         HealthReport report = health_.update(pipeline_->snapshot(), now);
         for (const auto& c : report.components) {
