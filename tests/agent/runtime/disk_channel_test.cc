@@ -94,6 +94,15 @@ class DiskChannelTest : public ::testing::Test {
     if (!delivery) return "<none>";
     return std::string(delivery->batch->events()[0].raw);
   }
+  // Closes the channel and checks that the reader passes every frame, each acknowledged (with its held batch,
+  // for one written through): nothing pending, and nothing found after a restart.
+  void expect_every_frame_passed(const ChannelConfig& config) {
+    channel_->close();
+    std::optional<Delivery> none;
+    EXPECT_EQ(pop(none), "<none>");
+    EXPECT_EQ(channel_->pending_batches(), 0u);
+    EXPECT_TRUE(on_disk_after_restart(config).empty());
+  }
   std::uint64_t redelivered() const { return counter("channel_redelivered_batches"); }
   std::uint64_t held() const { return counter("channel_batches_held"); }
   std::uint64_t spilled() const { return counter("channel_batches_spilled"); }
@@ -247,11 +256,7 @@ TEST_F(DiskChannelTest, TheTickWritesAHeldBatchInFlightPastHoldWithoutAnotherPus
   channel_->tick();  // written once
   EXPECT_EQ(spilled(), 1u);
   channel_->ack(std::move(*a));
-  channel_->close();
-  std::optional<Delivery> none;
-  EXPECT_EQ(pop(none), "<none>");  // the reader passes the frame, acknowledged with the batch
-  EXPECT_EQ(channel_->pending_batches(), 0u);
-  EXPECT_TRUE(on_disk_after_restart(config).empty());
+  expect_every_frame_passed(config);
 }
 
 // And a held batch the sink has not taken within `hold`: it is written, and comes from disk, before what is
@@ -316,11 +321,7 @@ TEST_F(DiskChannelTest, TicksBesidePushesWriteEachOverdueBatchOnce) {
   EXPECT_TRUE(eventually([&] { return source.ok == kBatches; }));
   for (auto& d : taken)
     channel_->ack(std::move(*d));
-  channel_->close();
-  std::optional<Delivery> none;
-  EXPECT_EQ(pop(none), "<none>");
-  EXPECT_EQ(channel_->pending_batches(), 0u);
-  EXPECT_TRUE(on_disk_after_restart(config).empty());
+  expect_every_frame_passed(config);
 }
 
 // When held batches fill their memory, the source waits; the sink taking one makes room, and nothing is
