@@ -72,6 +72,8 @@ class Tailer : public std::enable_shared_from_this<Tailer> {
   // tailer_read.cc: reading and submitting
   TailedFile* pop_ready();
   void mark_ready(TailedFile& f);
+  // The file is open and has bytes past what was read (a stat, not a read).
+  static bool has_unread_bytes(const TailedFile& f);
   Awaitable<void> read_some(TailedFile& f);
   OpenResult open_file(TailedFile& f);
   bool make_room();

@@ -244,10 +244,12 @@ Awaitable<void> Tailer::housekeeping(TailClock::time_point now) {
     TailedFile& f = *fp;
     const auto idle = now - f.last_data;
     if (f.state == TailedFile::State::draining) {
-      if (f.at_end && idle >= config_.rotate_wait) {
+      // Nothing tells when a file renamed out of sight grows: look, and look once more before letting it go
+      // (the last look may be older than what its writer appended before it moved on).
+      if (f.at_end && idle >= config_.rotate_wait && !has_unread_bytes(f)) {
         done.push_back(id);
       } else if (f.fd) {
-        mark_ready(f);  // nothing tells when a file renamed out of sight grows: look
+        mark_ready(f);
       }
       continue;
     }
@@ -286,6 +288,12 @@ Awaitable<void> Tailer::housekeeping(TailClock::time_point now) {
     co_await release(id, "read to its end");
   wake_waiting();
   metrics_->files_followed.set(static_cast<std::int64_t>(files_.size()));
+}
+
+bool Tailer::has_unread_bytes(const TailedFile& f) {
+  struct stat st {};
+  return f.fd && !files::stat_fd(f.fd.get(), st) && S_ISREG(st.st_mode) &&
+         static_cast<std::uint64_t>(st.st_size) > f.reader->offset();
 }
 
 Awaitable<void> Tailer::release(std::uint64_t id, const char* why) {
