@@ -4,6 +4,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pyrolog {
@@ -29,6 +30,22 @@ std::error_code find_complete_lines_end(int fd, std::uint64_t size, std::uint64_
     upto = from;
   }
   end = 0;
+  return {};
+}
+
+std::error_code cut_half_written_record(int fd, FindCompleteEnd find, std::uint64_t& size,
+                                        std::uint64_t& cut) {
+  cut = 0;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return {errno, std::generic_category()};
+  size = static_cast<std::uint64_t>(st.st_size);
+  if (size == 0) return {};
+  std::uint64_t end = size;
+  if (auto ec = find(fd, size, end)) return ec;
+  if (end >= size) return {};
+  if (::ftruncate(fd, static_cast<off_t>(end)) != 0) return {errno, std::generic_category()};
+  cut = size - end;
+  size = end;
   return {};
 }
 

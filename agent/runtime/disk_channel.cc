@@ -218,12 +218,7 @@ Awaitable<void> DiskChannel::spill_waiting() {
     std::lock_guard lock(mutex_);
     if (spilling_) continue;  // another push began one since
     if (waiting_.empty()) co_return;
-    spill.swap(waiting_);
-    spilling_ = true;
-    for (const Held& h : spill) {
-      held_bytes_ -= h.bytes;
-      waiting_bytes_ -= h.bytes;
-    }
+    spill = begin_spill_locked();
     break;
   }
   for (Held& h : spill) {
@@ -233,6 +228,17 @@ Awaitable<void> DiskChannel::spill_waiting() {
   std::lock_guard lock(mutex_);
   spilling_ = false;
   room_waiters_.notify_all();
+}
+
+std::deque<DiskChannel::Held> DiskChannel::begin_spill_locked() {
+  std::deque<Held> spill;
+  spill.swap(waiting_);
+  spilling_ = true;  // pushes wait until these are written: they go first
+  for (const Held& h : spill) {
+    held_bytes_ -= h.bytes;
+    waiting_bytes_ -= h.bytes;
+  }
+  return spill;
 }
 
 void DiskChannel::tick() {
@@ -247,12 +253,7 @@ void DiskChannel::spill_overdue_waiting() {
   {
     std::lock_guard lock(mutex_);
     if (closed_ || spilling_ || waiting_.empty() || Clock::now() - waiting_.front().since < hold_) return;
-    spill.swap(waiting_);
-    spilling_ = true;  // pushes wait until these are written: they go first
-    for (const Held& h : spill) {
-      held_bytes_ -= h.bytes;
-      waiting_bytes_ -= h.bytes;
-    }
+    spill = begin_spill_locked();
   }
   std::size_t written = 0;
   for (; written < spill.size(); ++written) {

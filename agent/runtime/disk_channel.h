@@ -100,6 +100,8 @@ class DiskChannel final : public Channel {
   // reader when it fits. `ack` is released when the frame is durable, or failed if it never is.
   std::error_code try_append_frame(std::span<const std::byte> frame, std::shared_ptr<const Batch> batch,
                                    const std::shared_ptr<AckGroup>& ack);
+  // Under mutex_: takes every waiting held batch out to be written, and marks a spill as under way.
+  std::deque<Held> begin_spill_locked();
   // Writes every waiting held batch, in order, before the caller writes its own; one spill at a time.
   Awaitable<void> spill_waiting();
   // The same without waiting, when the oldest waiting batch is overdue (from tick()): what cannot be written

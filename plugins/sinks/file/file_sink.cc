@@ -176,8 +176,10 @@ namespace {
     "A batch is acknowledged once written whole (and, with `sync: true`, synced). When a write fails, for "
     "instance on a full disk, what part of the batch was written is cut off again and the write is retried "
     "with backoff; the channel fills meanwhile, and with `when_full: block` the sources stop reading. "
-    "Nothing is lost and nothing is written twice. After a crash, the half-written line (or gzip member) at "
-    "the end of the file is cut off and its batch written again. See "
+    "Nothing is lost, and while the agent runs nothing is written twice. After a crash, the half-written "
+    "line "
+    "(or gzip member) at the end of the file is cut off and its batch written again, so that batch's whole "
+    "lines appear twice. See "
     "[the file sink's page](../../sinks/file.md) for how it writes, rolls and recovers.");
 }  // namespace
 

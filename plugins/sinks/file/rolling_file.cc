@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
@@ -46,28 +45,16 @@ std::error_code RollingFile::open() {
   if (ec) return ec;
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) return last_error();
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) return fail_open(last_error());
-  size_ = static_cast<std::uint64_t>(st.st_size);
-  std::uint64_t end = size_;
-  if (size_ > 0) {
-    if (auto find_ec = policy_.find_complete_end(fd_, size_, end)) return fail_open(find_ec);
+  // A crash can leave a record half-written (its batch was not acknowledged, so it comes again).
+  std::uint64_t cut = 0;
+  if (auto ec_cut = cut_half_written_record(fd_, policy_.find_complete_end, size_, cut)) {
+    ::close(fd_);
+    fd_ = -1;
+    return ec_cut;
   }
-  if (end < size_) {
-    // A crash left a record half-written (its batch was not acknowledged, so it comes again): cut it off, or
-    // the next record would run on from it.
-    if (::ftruncate(fd_, static_cast<off_t>(end)) != 0) return fail_open(last_error());
-    cut_at_open_ += size_ - end;
-    size_ = end;
-  }
+  cut_at_open_ += cut;
   opened_at_ = std::chrono::steady_clock::now();
   return {};
-}
-
-std::error_code RollingFile::fail_open(std::error_code ec) {
-  ::close(fd_);
-  fd_ = -1;
-  return ec;
 }
 
 bool RollingFile::cut_back() {

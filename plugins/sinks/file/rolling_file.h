@@ -20,8 +20,7 @@ struct RollingFilePolicy {
   bool sync = false;                           // fdatasync after every append
   // Where the last complete record of the file ends (by default, its last line): open() cuts off what
   // follows, a record a crash left half-written.
-  std::error_code (*find_complete_end)(int fd, std::uint64_t size,
-                                       std::uint64_t& end) = find_complete_lines_end;
+  FindCompleteEnd find_complete_end = find_complete_lines_end;
 };
 
 // An append-only file at `path` that rolls: the full file is renamed to `path.YYYYMMDDTHHMMSSZ` (with `-N`
@@ -67,8 +66,6 @@ class RollingFile {
 
  private:
   std::error_code roll();
-  // Closes the file open() could not finish opening; returns `ec`.
-  std::error_code fail_open(std::error_code ec);
   std::error_code write_all(std::string_view data);
   // Cuts the file back to where the batch began; false if that failed.
   bool cut_back();

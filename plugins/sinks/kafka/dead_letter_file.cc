@@ -22,24 +22,15 @@ std::error_code DeadLetterFile::open() {
   if (fd_ < 0) return {errno, std::generic_category()};
   // A crash in the middle of a write can leave a line half-written: cut it off, or the next line would run on
   // from it. Its message was not acknowledged, so it is refused and written here again.
-  struct stat st {};
-  std::uint64_t end = 0;
-  std::error_code result;
-  if (::fstat(fd_, &st) != 0) {
-    result = {errno, std::generic_category()};
-  } else if (st.st_size > 0 &&
-             !(result = find_complete_lines_end(fd_, static_cast<std::uint64_t>(st.st_size), end)) &&
-             end < static_cast<std::uint64_t>(st.st_size)) {
-    if (::ftruncate(fd_, static_cast<off_t>(end)) != 0)
-      result = {errno, std::generic_category()};
-    else
-      cut_at_open_ += static_cast<std::uint64_t>(st.st_size) - end;
-  }
-  if (result) {
+  std::uint64_t size = 0;
+  std::uint64_t cut = 0;
+  if (auto ec_cut = cut_half_written_record(fd_, find_complete_lines_end, size, cut)) {
     ::close(fd_);
     fd_ = -1;
+    return ec_cut;
   }
-  return result;
+  cut_at_open_ += cut;
+  return {};
 }
 
 std::string DeadLetterFile::format(const DeadLetterRecord& r) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 #include <unistd.h>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -46,6 +47,28 @@ TEST(CompleteLines, ASizeBeyondTheFileIsAnError) {
   std::uint64_t end = 0;
   EXPECT_TRUE(find_complete_lines_end(::fileno(f), 10, end));
   std::fclose(f);
+}
+
+TEST(CompleteLines, CutHalfWrittenRecordCutsOnlyAfterTheLastCompleteOne) {
+  for (const auto& [content, kept] : {std::pair<std::string, std::string>{"a\nbb\nfil", "a\nbb\n"},
+                                      {"a\nbb\n", "a\nbb\n"},
+                                      {"", ""},
+                                      {"no newline", ""}}) {
+    std::FILE* f = std::tmpfile();
+    ASSERT_NE(f, nullptr);
+    std::fputs(content.c_str(), f);
+    std::fflush(f);
+    std::uint64_t size = 99;
+    std::uint64_t cut = 99;
+    ASSERT_FALSE(cut_half_written_record(::fileno(f), find_complete_lines_end, size, cut)) << content;
+    EXPECT_EQ(size, kept.size()) << content;
+    EXPECT_EQ(cut, content.size() - kept.size()) << content;
+    std::string after(64, '\0');  // what the file holds now
+    const ssize_t n = ::pread(::fileno(f), after.data(), after.size(), 0);
+    after.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    EXPECT_EQ(after, kept) << content;
+    std::fclose(f);
+  }
 }
 
 }  // namespace
